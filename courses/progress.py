@@ -1,0 +1,91 @@
+"""A learner's progress through sections and courses."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from courses.activity import activity_record
+from courses.models import Learner, SectionProgress
+
+
+def progress_record_visit(*, learner: Learner, section) -> SectionProgress:
+    """Note that the learner opened the section now; the first visit creates the row.
+
+    Opening a section counts as studying that day.
+    """
+    now = timezone.now()
+    activity_record(learner_id=learner.pk, on=now.date())
+    progress = SectionProgress.objects.filter(learner=learner, section=section).first()
+    if progress is not None:
+        SectionProgress.objects.filter(pk=progress.pk).update(last_opened_at=now)
+        progress.last_opened_at = now
+        return progress
+    try:
+        with transaction.atomic():
+            return SectionProgress.objects.create(
+                learner=learner,
+                section=section,
+                first_opened_at=now,
+                last_opened_at=now,
+            )
+    except IntegrityError:  # opened in two tabs at once: the other request created it
+        return SectionProgress.objects.get(learner=learner, section=section)
+
+
+def progress_set_done(*, learner: Learner, section, done: bool) -> SectionProgress:
+    """Mark the section done or not done. Setting the state it already has changes nothing,
+    so a double-submitted form counts once."""
+    progress = progress_record_visit(learner=learner, section=section)
+    if done and progress.done_at is None:
+        progress.done_at = timezone.now()
+        progress.save(update_fields=["done_at"])
+    elif not done and progress.done_at is not None:
+        progress.done_at = None
+        progress.save(update_fields=["done_at"])
+    return progress
+
+
+def progress_by_section(
+    *, learner: Learner | None, section_ids: Sequence[int]
+) -> dict[int, SectionProgress]:
+    if learner is None or not section_ids:
+        return {}
+    rows = SectionProgress.objects.filter(learner=learner, section_id__in=section_ids)
+    return {row.section_id: row for row in rows}
+
+
+def sections_done(
+    progress: dict[int, SectionProgress], best_attempts: dict
+) -> set[int]:
+    """Ids of the sections that count as done: marked done, or their quiz passed (the
+    learner's best full attempt reached the pass mark)."""
+    marked = {section_id for section_id, row in progress.items() if row.is_done}
+    passed = {
+        section_id for section_id, attempt in best_attempts.items() if attempt.passed
+    }
+    return marked | passed
+
+
+def continue_with(
+    sections: Sequence,
+    progress: dict[int, SectionProgress],
+    done: set[int] | None = None,
+):
+    """The section to continue with: the one opened last if it is not done, else the next
+    section after it that is not done, else the first not done. None when all are done
+    or the learner has not started. ``done`` defaults to the sections marked done."""
+    if not progress or not sections:
+        return None
+    if done is None:
+        done = {section_id for section_id, row in progress.items() if row.is_done}
+    last = max(progress.values(), key=lambda p: p.last_opened_at)
+    ids = [section.pk for section in sections]
+    start = ids.index(last.section_id) if last.section_id in ids else 0
+    ordered = list(sections[start:]) + list(sections[:start])
+    for section in ordered:
+        if section.pk not in done:
+            return section
+    return None

@@ -1,0 +1,47 @@
+"""Markdown to sanitised HTML, in one place, for the site, the loader and the admin."""
+
+from __future__ import annotations
+
+import markdown as md
+import nh3
+
+_EXTENSIONS = ["tables", "fenced_code", "sane_lists", "smarty"]
+
+# Everything Markdown with tables and code produces, and nothing that can run script.
+_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "del", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "strong", "sub",
+    "sup", "table", "tbody", "td", "th", "thead", "tr", "ul",
+}  # fmt: skip
+_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "img": {"src", "alt", "title"},
+    "td": {"align"},
+    "th": {"align"},
+    "ol": {"start"},
+    "code": {"class"},
+}
+_URL_SCHEMES = {"http", "https", "mailto"}
+
+
+def render_markdown(text: str, *, inline: bool = False) -> str:
+    """Render Markdown to sanitised HTML.
+
+    ``inline`` drops the paragraph around a one-paragraph text, for short fields shown
+    inside other elements (a flashcard face, a dialogue line, a choice).
+    """
+    if not text or not text.strip():
+        return ""
+    html = md.markdown(text, extensions=_EXTENSIONS, output_format="html")
+    clean = nh3.clean(
+        html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES
+    )
+    if (
+        inline
+        and clean.startswith("<p>")
+        and clean.endswith("</p>")
+        and clean.count("<p>") == 1
+    ):
+        clean = clean[3:-4]
+    return clean

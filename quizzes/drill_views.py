@@ -1,0 +1,509 @@
+"""The drill pages: review due cards, answer questions, rate them; cram; settings; export.
+
+Every step is a link or a form (no JavaScript needed); htmx swaps the card in place. A card
+is shown with a signed token that carries its showing (time, option order, hints); the
+rating posts that token, which keys the review log, so a repeated post records once.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.http import reswap, retarget
+
+from config.http import HtmxHttpRequest, fragment_template
+from courses.learners import learner_for_request, learner_get_or_create
+from courses.models import Learner
+from lessons.models import Flashcard, Section
+from lessons.queries import visible_section
+from quizzes import drills, export, scheduling
+from quizzes.attempts import option_orders
+from quizzes.context_processors import badge_store
+from quizzes.forms import AnswerInvalid, AnswerTampered, read_response
+from quizzes.grading import grade
+from quizzes.models import DrillSettings, Question, ReviewCard, ReviewLog
+
+TEMPLATE = "quizzes/drill.html"
+FRAGMENTS = frozenset({"drill-card"})
+
+RATING_INVALID = "The rating must be Again, Hard, Good or Easy."
+SETTINGS_INVALID = "Those drill settings are out of range."
+SESSION_KEY = "drill_session_started"
+RETENTION_CHOICES = [0.8, 0.85, 0.9, 0.93, 0.95, 0.97]
+
+
+@dataclass
+class ShownQuestion:
+    """A question as shown in a drill: what ``forms.read_response`` and the templates read."""
+
+    question: Question
+    choice_order: list[int]
+    match_order: list[int]
+    hints_shown: int = 0
+    pk: int | None = None
+    choices: dict = field(default_factory=dict)
+
+
+def _shown(card: ReviewCard, payload: dict) -> ShownQuestion:
+    question = card.question
+    return ShownQuestion(
+        question,
+        list(payload.get("order", [])),
+        list(payload.get("match", [])),
+        payload.get("hints", 0),
+    )
+
+
+def _question_context(shown: ShownQuestion) -> dict:
+    choices = {choice.pk: choice for choice in shown.question.choices.all()}
+    return {
+        "item": shown,
+        "options": [choices[pk] for pk in shown.choice_order if pk in choices],
+        "match_options": [choices[pk] for pk in shown.match_order if pk in choices],
+        "hints": shown.question.hints[: shown.hints_shown],
+    }
+
+
+def _rating_buttons(
+    card: ReviewCard, settings: DrillSettings, now, suggested: int | None = None
+) -> list[dict]:
+    intervals = scheduling.next_intervals(
+        card, at=now, desired_retention=settings.desired_retention
+    )
+    return [
+        {
+            "value": value,
+            "label": label,
+            "interval": scheduling.interval_words(intervals[value]),
+            "suggested": value == suggested,
+        }
+        for value, label in ReviewLog.Rating.choices
+    ]
+
+
+def _summary(
+    learner: Learner, request: HtmxHttpRequest, section_ids: list[int]
+) -> dict:
+    started = request.session.get(SESSION_KEY)
+    logs = ReviewLog.objects.filter(card__learner=learner)
+    if started:
+        logs = logs.filter(reviewed_at__gte=timezone.datetime.fromisoformat(started))
+    rows = list(logs.values_list("rating", "duration_ms"))
+    next_due = (
+        ReviewCard.objects.filter(
+            drills.in_sections(section_ids), learner=learner, last_review__isnull=False
+        )
+        .order_by("due")
+        .values_list("due", flat=True)
+        .first()
+    )
+    return {
+        "reviewed": len(rows),
+        "right": sum(rating > ReviewLog.Rating.AGAIN for rating, _ in rows),
+        "minutes": round(sum(ms for _, ms in rows) / 60000, 1),
+        "next_due": next_due,
+    }
+
+
+def _render(
+    request: HtmxHttpRequest,
+    learner: Learner,
+    *,
+    context: dict | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The drill page: the next card (or the one in ``context``), counts and settings."""
+    now = timezone.now()
+    settings = drills.settings_for(learner)
+    section_ids = drills.drill_section_ids(learner=learner, settings=settings)
+    drills.cards_ensure(learner=learner, section_ids=section_ids)
+    request.session.setdefault(SESSION_KEY, now.isoformat())
+    counts = drills.queue_counts(
+        learner=learner, settings=settings, section_ids=section_ids, now=now
+    )
+    badge_store(request, counts)
+    page = {
+        "settings": settings,
+        "counts": counts,
+        "sections": Section.objects.filter(pk__in=section_ids)
+        .select_related("course")
+        .order_by("course__title", "chapter__number", "position"),
+        "chosen_section_ids": set(settings.sections.values_list("pk", flat=True)),
+        "available_sections": _available_sections(learner),
+        "retention_choices": RETENTION_CHOICES,
+        **(context or {}),
+    }
+    if "card" not in page:
+        card = drills.next_card(
+            learner=learner,
+            settings=settings,
+            section_ids=section_ids,
+            now=now,
+            counts=counts,
+        )
+        page.update(
+            _show(card, settings, now)
+            if card
+            else {"card": None, "summary": _summary(learner, request, section_ids)}
+        )
+    template = fragment_template(request, TEMPLATE, FRAGMENTS)
+    return render(request, template, page, status=status)
+
+
+def _available_sections(learner: Learner):
+    """Sections the learner can choose to drill: every published section of courses they opened."""
+    opened_courses = Section.objects.filter(progress__learner=learner).values(
+        "course_id"
+    )
+    return (
+        Section.objects.filter(
+            course_id__in=opened_courses, status=Section.Status.PUBLISHED
+        )
+        .select_related("course")
+        .order_by("course__title", "chapter__number", "position")
+    )
+
+
+def _show(
+    card: ReviewCard,
+    settings: DrillSettings,
+    now,
+    *,
+    answer: bool = False,
+    token: str | None = None,
+    payload: dict | None = None,
+) -> dict:
+    """Context for one card: its front (or question), or with ``answer`` its back and ratings."""
+    context: dict = {"card": card, "show_answer": answer}
+    if card.question_id:
+        if payload is None:
+            order, match = option_orders(card.question, random.Random())
+            token = drills.card_token(card, shown_at=now, order=order, match=match)
+            payload = {"order": order, "match": match, "hints": 0}
+        context.update(_question_context(_shown(card, payload)))
+    elif token is None:
+        token = drills.card_token(card, shown_at=now)
+    context["token"] = token
+    if answer and card.flashcard_id:
+        context["ratings"] = _rating_buttons(card, settings, now)
+    return context
+
+
+def _learner_or_404(request: HtmxHttpRequest) -> Learner:
+    learner = learner_for_request(request)
+    if learner is None:
+        raise Http404(
+            "Open a section first: drills are made from the sections you study."
+        )
+    return learner
+
+
+def _refuse(request: HtmxHttpRequest, message: str) -> HttpResponse:
+    context = {"message": message}
+    if request.htmx:
+        response = render(request, "400.html#refusal", context, status=400)
+        return reswap(retarget(response, "#drill-message"), "innerHTML")
+    return render(request, "400.html", context, status=400)
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def drill(request: HtmxHttpRequest) -> HttpResponse:
+    learner = learner_get_or_create(request)
+    token = request.GET.get("token")
+    if token and request.GET.get("answer"):
+        # "Show answer" of a flashcard: the same showing, turned over.
+        try:
+            card, payload = drills.read_token(token, learner=learner)
+        except drills.TokenInvalid:
+            return _render(request, learner)
+        settings = drills.settings_for(learner)
+        return _render(
+            request,
+            learner,
+            context=_show(
+                card,
+                settings,
+                timezone.now(),
+                answer=True,
+                token=token,
+                payload=payload,
+            ),
+        )
+    aids_for = request.GET.get("aids")
+    if aids_for and aids_for.isdigit():
+        card = (
+            ReviewCard.objects.filter(
+                pk=aids_for, learner=learner, flashcard__isnull=False
+            )
+            .select_related("flashcard")
+            .first()
+        )
+        if card is not None:
+            return _render(
+                request,
+                learner,
+                context={
+                    "aids": list(card.flashcard.memory_aids.all()),
+                    "aids_for": card,
+                },
+            )
+    return _render(request, learner)
+
+
+def _question_card(
+    request: HtmxHttpRequest, learner: Learner
+) -> tuple[ReviewCard, dict] | HttpResponse:
+    """The question card a posted token was issued for, or the 400 refusing it."""
+    try:
+        card, payload = drills.read_token(
+            request.POST.get("token", ""), learner=learner
+        )
+    except drills.TokenInvalid as exc:
+        return _refuse(request, str(exc))
+    if not card.question_id:
+        return _refuse(request, drills.TOKEN_INVALID)
+    return card, payload
+
+
+@require_POST
+def check(request: HtmxHttpRequest) -> HttpResponse:
+    """Answer a question card: graded like the practice quiz, then rated (suggested)."""
+    learner = _learner_or_404(request)
+    found = _question_card(request, learner)
+    if isinstance(found, HttpResponse):
+        return found
+    card, payload = found
+    shown = _shown(card, payload)
+    try:
+        response = read_response(shown, request.POST)
+    except AnswerTampered as exc:
+        return _refuse(request, str(exc))
+    except AnswerInvalid as exc:
+        context = _show(
+            card,
+            drills.settings_for(learner),
+            timezone.now(),
+            token=request.POST["token"],
+            payload=payload,
+        )
+        return _render(request, learner, context={**context, "error": str(exc)})
+    result = grade(card.question, list(card.question.choices.all()), response)
+    suggested = (
+        ReviewLog.Rating.AGAIN
+        if not result.correct
+        else (ReviewLog.Rating.HARD if shown.hints_shown else ReviewLog.Rating.GOOD)
+    )
+    settings = drills.settings_for(learner)
+    now = timezone.now()
+    # The rating step gets its own token, carrying whether the answer was right.
+    rating_token = drills.card_token(
+        card,
+        shown_at=timezone.datetime.fromtimestamp(payload["shown"], tz=now.tzinfo),
+        hints=shown.hints_shown,
+        correct=result.correct,
+    )
+    context = {
+        "card": card,
+        "show_answer": True,
+        "result": result,
+        "token": rating_token,
+        "ratings": _rating_buttons(card, settings, now, suggested),
+        **_question_context(shown),
+    }
+    return _render(request, learner, context=context)
+
+
+@require_POST
+def hint(request: HtmxHttpRequest) -> HttpResponse:
+    learner = _learner_or_404(request)
+    found = _question_card(request, learner)
+    if isinstance(found, HttpResponse):
+        return found
+    card, payload = found
+    hints = min(payload.get("hints", 0) + 1, len(card.question.hints))
+    now = timezone.now()
+    shown_at = timezone.datetime.fromtimestamp(payload["shown"], tz=now.tzinfo)
+    token = drills.card_token(
+        card,
+        shown_at=shown_at,
+        hints=hints,
+        order=payload.get("order"),
+        match=payload.get("match"),
+    )
+    new_payload = {**payload, "hints": hints}
+    context = _show(
+        card, drills.settings_for(learner), now, token=token, payload=new_payload
+    )
+    return _render(request, learner, context=context)
+
+
+@require_POST
+def review(request: HtmxHttpRequest) -> HttpResponse:
+    learner = _learner_or_404(request)
+    token = request.POST.get("token", "")
+    try:
+        card, payload = drills.read_token(token, learner=learner)
+    except drills.TokenInvalid as exc:
+        return _refuse(request, str(exc))
+    try:
+        rating = int(request.POST.get("rating", ""))
+    except ValueError:
+        return _refuse(request, RATING_INVALID)
+    if rating not in ReviewLog.Rating.values:
+        return _refuse(request, RATING_INVALID)
+    settings = drills.settings_for(learner)
+    log, _created = drills.review_record(
+        card=card,
+        token=token,
+        payload=payload,
+        rating=rating,
+        now=timezone.now(),
+        settings=settings,
+        correct=payload.get("correct") if card.question_id else None,
+    )
+    # After "Again", the memory aids of that card: the moment a mnemonic helps.
+    aids = (
+        list(card.flashcard.memory_aids.all())
+        if card.flashcard_id and log.rating == ReviewLog.Rating.AGAIN
+        else []
+    )
+    if request.htmx:
+        return _render(
+            request, learner, context={"aids": aids, "aids_for": card} if aids else None
+        )
+    response = redirect("drill:drill")
+    if aids:
+        response["Location"] += f"?aids={card.pk}"
+    return response
+
+
+@require_POST
+def settings_update(request: HtmxHttpRequest) -> HttpResponse:
+    learner = learner_get_or_create(request)
+    settings = drills.settings_for(learner)
+    try:
+        retention = float(request.POST.get("desired_retention", ""))
+        new_per_day = int(request.POST.get("new_per_day", ""))
+        section_ids = [int(pk) for pk in request.POST.getlist("sections")]
+    except ValueError:
+        return HttpResponseBadRequest(SETTINGS_INVALID)
+    if not (0.8 <= retention <= 0.97 and 0 <= new_per_day <= 500):
+        return HttpResponseBadRequest(SETTINGS_INVALID)
+    allowed = set(_available_sections(learner).values_list("pk", flat=True))
+    if not set(section_ids) <= allowed:
+        return HttpResponseBadRequest(SETTINGS_INVALID)
+    settings.desired_retention = round(retention, 2)
+    settings.new_per_day = new_per_day
+    settings.save(update_fields=["desired_retention", "new_per_day"])
+    settings.sections.set(section_ids)
+    return redirect("drill:drill")
+
+
+@require_GET
+@vary_on_headers("HX-Request", "HX-Target")
+def cram(request: HtmxHttpRequest) -> HttpResponse:
+    """Random cards from the drill's sections, answers on demand; the schedule is never touched."""
+    learner = learner_get_or_create(request)
+    settings = drills.settings_for(learner)
+    section_ids = drills.drill_section_ids(learner=learner, settings=settings)
+    drills.cards_ensure(learner=learner, section_ids=section_ids)
+    cards = ReviewCard.objects.filter(
+        drills.in_sections(section_ids), learner=learner
+    ).select_related("flashcard__section", "question__quiz__section")
+    card = None
+    requested = request.GET.get("card")
+    if requested:
+        card = cards.filter(pk=requested).first() if requested.isdigit() else None
+        if card is None:
+            raise Http404("No such card in your drill.")
+    else:
+        count = cards.count()
+        card = cards.order_by("pk")[random.randrange(count)] if count else None
+    answer = bool(request.GET.get("answer")) and card is not None
+    context: dict = {
+        "card": card,
+        "show_answer": answer,
+        "seconds": _seconds(request.GET.get("seconds")),
+    }
+    if card is not None and card.question_id:
+        order, match = option_orders(card.question, random.Random(card.pk))
+        context.update(_question_context(ShownQuestion(card.question, order, match)))
+        if answer:
+            # The right answer and why, without grading anything.
+            context["reveal"] = grade(
+                card.question, list(card.question.choices.all()), None
+            )
+    template = fragment_template(request, "quizzes/cram.html", frozenset({"cram-card"}))
+    return render(request, template, context)
+
+
+def _seconds(value: str | None) -> int | None:
+    try:
+        seconds = int(value or "")
+    except ValueError:
+        return None
+    return seconds if 5 <= seconds <= 600 else None
+
+
+def _download(
+    content: str | bytes, *, filename: str, content_type: str
+) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _export(cards, *, stem: str, deck_name: str, fmt: str) -> HttpResponse:
+    if fmt == "csv":
+        text = export.flashcards_csv(cards)
+        return _download(
+            text.encode("utf-8-sig"),
+            filename=export.export_filename(stem, "csv"),
+            content_type="text/csv; charset=utf-8",
+        )
+    data = export.flashcards_apkg(cards, deck_name=deck_name)
+    return _download(
+        data,
+        filename=export.export_filename(stem, "apkg"),
+        content_type="application/octet-stream",
+    )
+
+
+@require_GET
+def export_drill(request: HtmxHttpRequest, fmt: str) -> HttpResponse:
+    """The flashcards of the learner's drill sections, as CSV or an Anki package."""
+    learner = _learner_or_404(request)
+    settings = drills.settings_for(learner)
+    section_ids = drills.drill_section_ids(learner=learner, settings=settings)
+    cards = Flashcard.objects.filter(section_id__in=section_ids).order_by(
+        "section__course__title",
+        "section__chapter__number",
+        "section__position",
+        "position",
+    )
+    return _export(
+        cards, stem="lectern-drill-flashcards", deck_name="Lectern drill", fmt=fmt
+    )
+
+
+@require_GET
+def export_section(
+    request: HtmxHttpRequest, course_slug: str, number: str, fmt: str
+) -> HttpResponse:
+    """A section's flashcards, as CSV or an Anki package."""
+    section = visible_section(course_slug=course_slug, number=number, user=request.user)
+    cards = Flashcard.objects.filter(section=section).order_by("position")
+    stem = f"{section.course.slug}-{section.number}-flashcards"
+    return _export(
+        cards,
+        stem=stem,
+        deck_name=f"{section.course.title}::{section.number} {section.title}",
+        fmt=fmt,
+    )

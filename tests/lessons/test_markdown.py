@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+import pytest
+
+from lessons.markdown import render_markdown
+from tests.lessons.factories import SummaryFactory
+
+
+def test_tables_and_fenced_code_render():
+    html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nx = 1\n```\n")
+    assert "<table>" in html
+    assert "<td>1</td>" in html
+    assert '<code class="language-python">' in html
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        "<script>alert(1)</script>",
+        '<img src="x" onerror="alert(1)">',
+        "[click](javascript:alert(1))",
+        '<a href="data:text/html,<script>alert(1)</script>">x</a>',
+        "<svg><script>alert(1)</script></svg>",
+        '<iframe src="https://example.com"></iframe>',
+    ],
+)
+def test_dangerous_html_is_removed(payload):
+    html = render_markdown(payload)
+    assert "<script" not in html
+    assert "onerror" not in html
+    assert "javascript:" not in html
+    assert "data:" not in html
+    assert "<iframe" not in html
+
+
+def test_inline_drops_the_single_paragraph():
+    assert render_markdown("**bold**", inline=True) == "<strong>bold</strong>"
+    assert render_markdown("one\n\ntwo", inline=True).count("<p>") == 2
+
+
+def test_blank_text_renders_to_nothing():
+    assert render_markdown("   \n") == ""
+
+
+@pytest.mark.django_db
+def test_saving_a_part_renders_its_html_once():
+    summary = SummaryFactory(text="Some *emphasis*")
+    assert summary.text_html == "<p>Some <em>emphasis</em></p>"
+    summary.text = "Now **strong**"
+    summary.save()
+    summary.refresh_from_db()
+    assert summary.text_html == "<p>Now <strong>strong</strong></p>"

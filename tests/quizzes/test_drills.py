@@ -1,0 +1,442 @@
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from courses.models import Learner
+from quizzes import drills, scheduling
+from quizzes.drill_views import RATING_INVALID
+from quizzes.models import DrillSettings, ReviewCard, ReviewLog
+from tests.lessons.factories import FlashcardFactory, MemoryAidFactory, SectionFactory
+from tests.quizzes.factories import QuestionFactory, QuizFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def section():
+    section = SectionFactory()
+    FlashcardFactory.create_batch(3, section=section)
+    QuestionFactory(
+        quiz=QuizFactory(section=section), hints=["Think of the first one."]
+    )
+    return section
+
+
+def open_section(client, section) -> Learner:
+    client.get(section.get_absolute_url())
+    return Learner.objects.latest("pk")
+
+
+def token_in(html: str) -> str:
+    match = re.search(r'name="token" value="([^"]+)"', html) or re.search(
+        r"\?token=([^&\"]+)&amp;answer=1", html
+    )
+    assert match, "no card token in the page"
+    from urllib.parse import unquote
+
+    return unquote(match[1])
+
+
+def test_opened_sections_become_cards_new_ones_up_to_the_daily_limit(client, section):
+    learner = open_section(client, section)
+    DrillSettings.objects.create(learner=learner, new_per_day=2)
+    html = client.get(reverse("drill:drill")).content.decode()
+    assert (
+        ReviewCard.objects.filter(learner=learner).count() == 4
+    )  # 3 flashcards + 1 question
+    assert "0 due and 2 new for today" in html
+
+
+def test_a_flashcard_review_by_forms_schedules_the_card_once(client, section):
+    learner = open_section(client, section)
+    html = client.get(reverse("drill:drill")).content.decode()
+    token = token_in(html)
+    assert "Show answer" in html
+    answer = client.get(
+        reverse("drill:drill"), {"token": token, "answer": "1"}
+    ).content.decode()
+    for label in ("Again", "Hard", "Good", "Easy"):
+        assert f">{label}</button>" in answer
+    assert re.search(r'id="interval-1">\d+ min<', answer)
+    for _ in range(2):  # a double click posts the same token twice
+        response = client.post(reverse("drill:review"), {"token": token, "rating": "3"})
+        assert response.status_code == 302
+    log = ReviewLog.objects.get()
+    card = log.card
+    assert card.learner == learner
+    assert card.last_review == log.reviewed_at
+    assert card.due > log.reviewed_at
+    replayed = scheduling.card_replay(card, [log])
+    assert replayed.due == card.due
+
+
+@pytest.mark.parametrize("rating", ["0", "5", "good", ""])
+def test_a_tampered_rating_is_refused_and_records_nothing(client, section, rating):
+    open_section(client, section)
+    token = token_in(client.get(reverse("drill:drill")).content.decode())
+    response = client.post(reverse("drill:review"), {"token": token, "rating": rating})
+    assert response.status_code == 400
+    assert RATING_INVALID in response.content.decode()
+    assert not ReviewLog.objects.exists()
+
+
+def test_a_forged_or_foreign_token_is_refused(client, section):
+    from django.test import Client
+
+    other = Client()
+    open_section(other, section)
+    foreign = token_in(other.get(reverse("drill:drill")).content.decode())
+    open_section(client, section)
+    for token in (foreign, "forged-token", foreign[:-3] + "abc"):
+        response = client.post(reverse("drill:review"), {"token": token, "rating": "3"})
+        assert response.status_code == 400
+    assert not ReviewLog.objects.exists()
+
+
+def test_due_cards_come_first_most_overdue_first_then_new(client, section):
+    learner = open_section(client, section)
+    client.get(reverse("drill:drill"))
+    now = timezone.now()
+    cards = list(ReviewCard.objects.filter(flashcard__isnull=False).order_by("pk"))
+    for card, days_overdue in zip(cards[:2], [1, 5], strict=True):
+        card.last_review = now - timedelta(days=days_overdue + 3)
+        card.due = now - timedelta(days=days_overdue)
+        card.stability, card.difficulty, card.state = 3.0, 5.0, ReviewCard.State.REVIEW
+        card.save()
+    settings = drills.settings_for(learner)
+    section_ids = drills.drill_section_ids(learner=learner, settings=settings)
+    ordered = list(
+        drills.queue(
+            learner=learner, section_ids=section_ids, now=now, include_new=True
+        )
+    )
+    assert ordered[:2] == [cards[1], cards[0]]
+    assert all(card.last_review is None for card in ordered[2:])
+
+
+def test_after_a_break_the_daily_cap_limits_reviews(client, section):
+    learner = open_section(client, section)
+    client.get(reverse("drill:drill"))
+    DrillSettings.objects.filter(learner=learner).update(
+        reviews_per_day=2, new_per_day=0
+    )
+    now = timezone.now()
+    ReviewCard.objects.update(
+        last_review=now - timedelta(days=40),
+        due=now - timedelta(days=30),
+        stability=2.0,
+        difficulty=5.0,
+        state=2,
+    )
+    html = client.get(reverse("drill:drill")).content.decode()
+    assert "2 due and 0 new for today" in html
+    assert "You have 4 cards due" in html
+
+
+def test_a_question_card_is_graded_and_the_rating_suggested(client, section):
+    open_section(client, section)
+    DrillSettings.objects.filter(learner__isnull=False).update(new_per_day=20)
+    card = ReviewCard.objects.none()
+    client.get(reverse("drill:drill"))
+    # Make the question the next card.
+    now = timezone.now()
+    ReviewCard.objects.filter(flashcard__isnull=False).update(
+        due=now + timedelta(days=3), last_review=now, stability=3, difficulty=5, state=2
+    )
+    html = client.get(reverse("drill:drill")).content.decode()
+    assert "Quiz question" in html
+    token = token_in(html)
+    card = ReviewCard.objects.get(question__isnull=False)
+    wrong = card.question.choices.get(is_correct=False)
+    feedback = client.post(
+        reverse("drill:check"), {"token": token, "choice": wrong.pk}
+    ).content.decode()
+    assert "Not quite." in feedback
+    assert re.search(
+        r'value="1" data-key="1" class="button primary"', feedback
+    )  # Again suggested
+    rating_token = token_in(feedback)
+    client.post(
+        reverse("drill:review"),
+        {"token": rating_token, "rating": "1", "correct": "true"},
+    )  # a forged verdict is ignored
+    log = ReviewLog.objects.get()
+    assert (log.rating, log.correct, log.card_id) == (1, False, card.pk)
+
+
+def test_a_right_answer_after_a_hint_suggests_hard(client, section):
+    open_section(client, section)
+    client.get(reverse("drill:drill"))
+    now = timezone.now()
+    ReviewCard.objects.filter(flashcard__isnull=False).update(
+        due=now + timedelta(days=3), last_review=now, stability=3, difficulty=5, state=2
+    )
+    token = token_in(client.get(reverse("drill:drill")).content.decode())
+    hinted = client.post(reverse("drill:hint"), {"token": token}).content.decode()
+    assert "Hint 1 of 1: Think of the first one." in hinted
+    card = ReviewCard.objects.get(question__isnull=False)
+    right = card.question.choices.get(is_correct=True)
+    feedback = client.post(
+        reverse("drill:check"), {"token": token_in(hinted), "choice": right.pk}
+    ).content.decode()
+    assert "Right!" in feedback
+    assert re.search(
+        r'value="2" data-key="2" class="button primary"', feedback
+    )  # Hard suggested
+
+
+def test_again_on_a_flashcard_shows_its_memory_aids(client, section):
+    open_section(client, section)
+    html = client.get(reverse("drill:drill")).content.decode()
+    token = token_in(html)
+    card, _payload = drills.read_token(token, learner=Learner.objects.latest("pk"))
+    MemoryAidFactory(
+        section=section, title="A rhyme that helps", flashcards=[card.flashcard]
+    )
+    response = client.post(
+        reverse("drill:review"),
+        {"token": token, "rating": "1"},
+        headers={"HX-Request": "true", "HX-Target": "drill-card"},
+    )
+    html = response.content.decode()
+    assert "This might help you remember" in html
+    assert "A rhyme that helps" in html
+    assert "<html" not in html
+
+
+def test_cram_never_changes_the_schedule(client, section):
+    open_section(client, section)
+    client.get(reverse("drill:drill"))
+    before = list(
+        ReviewCard.objects.values_list(
+            "pk", "due", "last_review", "stability"
+        ).order_by("pk")
+    )
+    for _ in range(5):
+        html = client.get(reverse("drill:cram")).content.decode()
+        assert "A random card" in html
+        pk = re.search(r"\?card=(\d+)&amp;answer=1", html)[1]
+        assert (
+            "Answer"
+            in client.get(
+                reverse("drill:cram"), {"card": pk, "answer": "1"}
+            ).content.decode()
+        )
+    assert (
+        list(
+            ReviewCard.objects.values_list(
+                "pk", "due", "last_review", "stability"
+            ).order_by("pk")
+        )
+        == before
+    )
+    assert not ReviewLog.objects.exists()
+
+
+def test_settings_are_validated(client, section):
+    learner = open_section(client, section)
+    for data in (
+        {"desired_retention": "0.5", "new_per_day": "20"},
+        {"desired_retention": "0.9", "new_per_day": "-1"},
+        {"desired_retention": "x", "new_per_day": "1"},
+        {"desired_retention": "0.9", "new_per_day": "5", "sections": ["999999"]},
+    ):
+        assert client.post(reverse("drill:settings"), data).status_code == 400
+    response = client.post(
+        reverse("drill:settings"),
+        {"desired_retention": "0.95", "new_per_day": "5", "sections": [section.pk]},
+    )
+    assert response.status_code == 302
+    settings = DrillSettings.objects.get(learner=learner)
+    assert (
+        settings.desired_retention,
+        settings.new_per_day,
+        list(settings.sections.all()),
+    ) == (0.95, 5, [section])
+
+
+def test_picking_the_next_card_and_reviewing_cost_few_queries(
+    client, section, django_assert_max_num_queries
+):
+    learner = open_section(client, section)
+    client.get(reverse("drill:drill"))
+    settings = drills.settings_for(learner)
+    section_ids = drills.drill_section_ids(learner=learner, settings=settings)
+    now = timezone.now()
+    with django_assert_max_num_queries(1):
+        card = drills.queue(
+            learner=learner, section_ids=section_ids, now=now, include_new=True
+        ).first()
+    token = drills.card_token(card, shown_at=now)
+    _card, payload = drills.read_token(token, learner=learner)
+    with django_assert_max_num_queries(8):
+        drills.review_record(
+            card=card,
+            token=token,
+            payload=payload,
+            rating=3,
+            now=now,
+            settings=settings,
+        )
+
+
+def test_editing_the_course_file_keeps_review_cards_and_logs_of_what_stays(tmp_path):
+    from courses.models import Learner as LearnerModel
+    from lessons.content import load_course_files
+    from lessons.models import Flashcard
+    from quizzes.models import Question
+    from tests.lessons.course_files import course_text, replace_once, write
+
+    text = course_text()
+    load_course_files([write(tmp_path, text)])
+    learner = LearnerModel.objects.create()
+    kept = ReviewCard.objects.create(
+        learner=learner, flashcard=Flashcard.objects.get(key="card-one")
+    )
+    question_card = ReviewCard.objects.create(
+        learner=learner, question=Question.objects.get(key="q-single")
+    )
+    removed = ReviewCard.objects.create(
+        learner=learner, flashcard=Flashcard.objects.get(key="card-three")
+    )
+    for index, card in enumerate((kept, question_card, removed)):
+        ReviewLog.objects.create(
+            card=card,
+            rating=3,
+            reviewed_at=timezone.now(),
+            duration_ms=5,
+            desired_retention=0.9,
+            token=f"t{index}",
+        )
+
+    # card-one keeps its id but is reworded; card-three gets a new id, so it is a new card.
+    edited = replace_once(
+        text,
+        "front: What is a foundation model?",
+        "front: What is a foundation model, in a line?",
+    )
+    edited = edited.replace("id: card-three", "id: card-three-renamed")
+    load_course_files([write(tmp_path, edited, "edited.yaml")])
+
+    assert set(ReviewCard.objects.values_list("pk", flat=True)) == {
+        kept.pk,
+        question_card.pk,
+    }
+    assert ReviewLog.objects.filter(card__in=[kept, question_card]).count() == 2
+    reworded = ReviewCard.objects.get(pk=kept.pk).flashcard
+    assert reworded.front == "What is a foundation model, in a line?"
+
+
+def test_flashcards_download_as_csv_and_anki_from_the_section_and_the_drill(
+    client, section
+):
+    import csv
+    import io
+    import zipfile
+
+    open_section(client, section)
+    base = section.get_absolute_url()
+    response = client.get(f"{base}flashcards.csv")
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [row["id"] for row in rows] == list(
+        section.flashcards.values_list("key", flat=True)
+    )
+    package = client.get(f"{base}flashcards.apkg")
+    assert "collection.anki2" in zipfile.ZipFile(io.BytesIO(package.content)).namelist()
+    drill_csv = client.get(reverse("drill:export", args=["csv"])).content.decode(
+        "utf-8-sig"
+    )
+    assert len(list(csv.DictReader(io.StringIO(drill_csv)))) == 3
+    assert client.get(f"{base}flashcards.pdf").status_code == 404
+    html = client.get(base).content.decode()
+    assert f"{base}flashcards.apkg" in html
+
+
+def test_replaying_every_learners_log_reproduces_every_stored_card(section):
+    """Reviews recorded through the drill, for several learners and days, then replayed."""
+    import random as stdlib_random
+
+    from courses.models import SectionProgress
+
+    rng = stdlib_random.Random(7)
+    start = timezone.now() - timedelta(days=60)
+    for _ in range(3):
+        learner = Learner.objects.create()
+        SectionProgress.objects.create(
+            learner=learner,
+            section=section,
+            first_opened_at=start,
+            last_opened_at=start,
+        )
+        settings = drills.settings_for(learner)
+        drills.cards_ensure(learner=learner, section_ids=[section.pk])
+        ReviewCard.objects.filter(learner=learner).update(created_at=start, due=start)
+        now = start
+        for _ in range(25):
+            now += timedelta(hours=rng.uniform(0.1, 72))
+            settings.desired_retention = rng.choice([0.8, 0.9, 0.95])
+            card = rng.choice(list(ReviewCard.objects.filter(learner=learner)))
+            token = drills.card_token(card, shown_at=now - timedelta(seconds=5))
+            _card, payload = drills.read_token(token, learner=learner)
+            drills.review_record(
+                card=card,
+                token=token,
+                payload=payload,
+                rating=rng.randint(1, 4),
+                now=now,
+                settings=settings,
+            )
+    checked = 0
+    for card in ReviewCard.objects.filter(last_review__isnull=False):
+        replayed = scheduling.card_replay(
+            card, list(card.logs.order_by("reviewed_at", "pk"))
+        )
+        assert replayed.state.value == card.state
+        assert replayed.due == card.due
+        assert replayed.last_review == card.last_review
+        assert replayed.stability == pytest.approx(card.stability)
+        assert replayed.difficulty == pytest.approx(card.difficulty)
+        checked += 1
+    assert checked >= 6
+
+
+def test_the_navigation_shows_cards_due_from_the_first_section_opened(client, section):
+    html = client.get(section.get_absolute_url()).content.decode()
+    assert ReviewCard.objects.count() == 4
+    assert re.search(
+        r'<a href="/drill/">Drill <span class="count">4 due<span class="visually-hidden">,</span> · about 1 min</span></a>',
+        html,
+    )
+
+
+def test_the_drill_page_counts_its_queue_once(client, section):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    open_section(client, section)
+    client.get(reverse("drill:drill"))  # settings and cards exist now
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("drill:drill"))
+    counts = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT COUNT(*)")
+    ]
+    assert len(counts) == 4  # due, new, reviews today, introduced today: once each
+
+
+def test_a_flashcard_token_is_refused_where_a_question_is_expected(client, section):
+    open_section(client, section)
+    token = token_in(
+        client.get(reverse("drill:drill")).content.decode()
+    )  # a flashcard first
+    for name in ("drill:check", "drill:hint"):
+        response = client.post(reverse(name), {"token": token, "choice": "1"})
+        assert response.status_code == 400
+        assert drills.TOKEN_INVALID in response.content.decode()
