@@ -102,7 +102,7 @@ def answer(page: Page, kind: str, *, right: bool = True) -> None:
     elif kind == Question.Kind.SHORT_ANSWER:
         page.get_by_role("textbox", name="Type your answer").fill("  The Fine-Tuning. ")
     elif kind == Question.Kind.NUMERIC:
-        page.get_by_role("textbox", name="Type a number").fill("1.75e2")
+        page.get_by_role("textbox", name="Type a number").fill("1.75375e2")
     elif kind == Question.Kind.ORDERING:
         choose_place(page, "First", 1)
         choose_place(page, "Second", 2)
