@@ -3,10 +3,10 @@
 ``make bench`` runs ``python -m bench.drill``. For SQLite and then PostgreSQL, a child
 process (``python -m bench.drill --child DB OUT``) sets Django up against a fresh benchmark
 database, migrates it, loads learners × review cards × logged reviews, and times, for random
-learners, ``drills.next_card`` (its ``queue_counts`` included) and a review (``read_token``
-then ``review_record`` with a fresh token); for comparison also the card-picking query
-alone and the drill page's set-up (``settings_for``, ``drill_section_ids``,
-``cards_ensure``). Then it times each statement of 50 more calls and EXPLAINs the SELECTs.
+learners, ``drills.next_card`` (its ``queue_counts`` included) and a review
+(``review_record`` of a fresh token); for comparison also the pick alone (``next_card``
+given the counts, as the drill page calls it) and the drill page's set-up
+(``settings_for``, ``drill_section_ids``, ``cards_ensure``). Then it times each statement of 50 more calls and EXPLAINs the SELECTs.
 The parent prints a table and rewrites the generated part of the "Drill" section of
 docs/performance.md (the notes after it are kept).
 
@@ -60,8 +60,8 @@ LEARNERS_PER_BATCH = 25
 
 OPERATIONS = {
     "next_card": "next card (`drills.next_card`, with its `queue_counts`)",
-    "review": "review (`read_token` + `review_record`)",
-    "pick": "the card-picking query alone (`drills.queue(...).first()`)",
+    "review": "review (`drills.review_record`: token, card, log, schedule, activity)",
+    "pick": "the pick alone (`drills.next_card` given the page's counts)",
     "page_setup": "drill page set-up (`settings_for` + `drill_section_ids` + `cards_ensure`)",
 }
 
@@ -494,8 +494,11 @@ def child(db: str, result_file: Path) -> int:
     return 0
 
 
-def course_build(cards: int) -> tuple[list[tuple[int | None, int | None]], list[int]]:
-    """One published course with enough sections for ``cards`` items; (flashcard, question) pairs."""
+def course_build(
+    cards: int,
+) -> tuple[list[tuple[int | None, int | None, int]], list[int]]:
+    """One published course with enough sections for ``cards`` items: (flashcard,
+    question, section) triples."""
     from courses.models import Chapter, Course
     from lessons.models import Flashcard, Section
     from quizzes.models import Choice, Question, Quiz
@@ -555,14 +558,15 @@ def course_build(cards: int) -> tuple[list[tuple[int | None, int | None]], list[
             choice.render_markdown_fields()
             choices.append(choice)
     Choice.objects.bulk_create(choices)
-    by_section: dict[int, list[tuple[int | None, int | None]]] = {
+    by_section: dict[int, list[tuple[int | None, int | None, int]]] = {
         section.pk: [] for section in sections
     }
     for card in flashcards:
-        by_section[card.section_id].append((card.pk, None))
+        by_section[card.section_id].append((card.pk, None, card.section_id))
     quiz_section = {quiz.pk: quiz.section_id for quiz in quizzes}
     for question in questions:
-        by_section[quiz_section[question.quiz_id]].append((None, question.pk))
+        section_id = quiz_section[question.quiz_id]
+        by_section[section_id].append((None, question.pk, section_id))
     items = [item for section in sections for item in by_section[section.pk]]
     return items[:cards], [section.pk for section in sections]
 
@@ -617,7 +621,7 @@ class Stamp:
 def rows_generate(
     config: Config,
     rng: random.Random,
-    items: list[tuple[int | None, int | None]],
+    items: list[tuple[int | None, int | None, int]],
     learner_ids: list[int],
     now: int,
     db: str,
@@ -642,13 +646,13 @@ def rows_generate(
         reviewed = per_learner - new_count
         per_card, extra = divmod(per_learner * config.logs, max(1, reviewed))
         start = now - int(rng.uniform(330, 720) * DAY)
-        for position, (flashcard_id, question_id) in enumerate(items):
+        for position, (flashcard_id, question_id, section_id) in enumerate(items):
             if position >= reviewed:  # from a section opened lately: never reviewed
                 created = now - int(rng.uniform(0, 30) * DAY)
                 text = stamp(created)
                 cards.append(
                     (card_id, learner_id, flashcard_id, question_id, 1, 0, None, None)
-                    + (text, None, text)
+                    + (text, None, text, section_id, None)
                 )
                 card_id += 1
                 continue
@@ -666,6 +670,8 @@ def rows_generate(
                     due = now + int(rng.uniform(0, 1) * stability * DAY)
                 last = min(due - int(stability * DAY), now - away)
             first = start + int(rng.uniform(0, 0.3) * (last - start))
+            count = per_card + (1 if position < extra else 0)
+            span = last - first
             cards.append(
                 (card_id, learner_id, flashcard_id, question_id, state, step)
                 + (
@@ -674,10 +680,10 @@ def rows_generate(
                     stamp(due),
                     stamp(last),
                     stamp(first - 60),
+                    section_id,
+                    stamp(first + span // count**2) if count else None,
                 )
             )
-            count = per_card + (1 if position < extra else 0)
-            span = last - first
             ratings = rng.choices(RATINGS, RATING_WEIGHTS, k=count)
             spent = rng.choices(durations, k=count)
             for i in range(count):  # intervals growing, the last log at ``last``
@@ -691,6 +697,7 @@ def rows_generate(
                         spent[i],
                         None if question_id is None else rating > 1,
                         f"{log_id:064x}",
+                        learner_id,
                     )
                 )
                 log_id += 1
@@ -704,10 +711,11 @@ def rows_generate(
 
 CARD_COLUMNS = (
     "id, learner_id, flashcard_id, question_id, state, step, stability, difficulty, "
-    "due, last_review, created_at"
+    "due, last_review, created_at, section_id, first_review"
 )
 LOG_COLUMNS = (
-    "id, card_id, rating, reviewed_at, duration_ms, correct, token, desired_retention"
+    "id, card_id, rating, reviewed_at, duration_ms, correct, token, learner_id, "
+    "desired_retention"
 )
 
 
@@ -716,8 +724,8 @@ def load_sqlite(connection, batches: Iterator[tuple[list[tuple], list[tuple]]]) 
     raw = connection.connection
     raw.execute("PRAGMA synchronous=OFF")
     raw.execute("PRAGMA cache_size=-524288")
-    card_sql = f"INSERT INTO quizzes_reviewcard ({CARD_COLUMNS}) VALUES ({', '.join('?' * 11)})"
-    log_sql = f"INSERT INTO quizzes_reviewlog ({LOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, 0.9)"
+    card_sql = f"INSERT INTO quizzes_reviewcard ({CARD_COLUMNS}) VALUES ({', '.join('?' * 13)})"
+    log_sql = f"INSERT INTO quizzes_reviewlog ({LOG_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0.9)"
     for cards, logs in batches:
         raw.execute("BEGIN")
         raw.executemany(card_sql, cards)
@@ -751,8 +759,8 @@ def load_postgres(
                 "\t".join(_copy_text(value) for value in row) + "\n" for row in cards
             )
             log_text = "".join(
-                f"{i}\t{c}\t{r}\t{at}\t{ms}\t{flag[ok]}\t{token}\t0.9\n"
-                for i, c, r, at, ms, ok, token in logs
+                f"{i}\t{c}\t{r}\t{at}\t{ms}\t{flag[ok]}\t{token}\t{learner}\t0.9\n"
+                for i, c, r, at, ms, ok, token, learner in logs
             )
             with raw.transaction():
                 with cursor.copy(
@@ -786,7 +794,9 @@ def load_finish(connection, db: str) -> None:
     connection.close()
 
 
-def data_facts(items: list[tuple[int | None, int | None]], sections: list[int]) -> dict:
+def data_facts(
+    items: list[tuple[int | None, int | None, int]], sections: list[int]
+) -> dict:
     from django.db.models import Count, Q
     from django.utils import timezone
 
@@ -801,8 +811,8 @@ def data_facts(items: list[tuple[int | None, int | None]], sections: list[int]) 
     return {
         "cards": counts["cards"],
         "logs": ReviewLog.objects.count(),
-        "flashcards": sum(1 for flashcard, _ in items if flashcard),
-        "questions": sum(1 for _, question in items if question),
+        "flashcards": sum(1 for flashcard, _, _ in items if flashcard),
+        "questions": sum(1 for _, question, _ in items if question),
         "sections": len(sections),
         "due_percent": round(100 * counts["due"] / cards),
         "new_percent": round(100 * counts["new"] / cards),
@@ -831,6 +841,9 @@ def db_size_mb(connection) -> float:
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile of sorted ``values``."""
     return values[max(0, math.ceil(share * len(values)) - 1)]
+
+
+SAVEPOINT_ID = re.compile(r"\bs\d+_x\d+\b")
 
 
 class Recorder:
@@ -907,11 +920,9 @@ class Bench:
         rating = self.rng.choices(RATINGS, RATING_WEIGHTS)[0]
 
         def call():
-            found, payload = drills.read_token(token, learner=learner)
             _log, created = drills.review_record(
-                card=found,
+                learner=learner,
                 token=token,
-                payload=payload,
                 rating=rating,
                 now=timezone.now(),
                 settings=settings,
@@ -925,15 +936,20 @@ class Bench:
 
         from quizzes import drills
 
-        learner, _, _ = self.rng.choice(self.learners)
+        learner, settings, _ = self.rng.choice(self.learners)
+        now = timezone.now()
+        counts = drills.queue_counts(
+            learner=learner, settings=settings, section_ids=self.sections, now=now
+        )
 
         def call():
-            return drills.queue(
+            return drills.next_card(
                 learner=learner,
+                settings=settings,
                 section_ids=self.sections,
-                now=timezone.now(),
-                include_new=True,
-            ).first()
+                now=now,
+                counts=counts,
+            )
 
         return call
 
@@ -959,9 +975,9 @@ class Bench:
             times, cpu = [], []
             counter = Recorder()
             load_before = os.getloadavg()[0]
-            with connection.execute_wrapper(counter):
-                for _ in range(self.config.iterations):
-                    call = prepare()
+            for _ in range(self.config.iterations):
+                call = prepare()  # its own queries are not counted
+                with connection.execute_wrapper(counter):
                     started, cpu_started = time.perf_counter(), time.thread_time()
                     call()
                     times.append((time.perf_counter() - started) * 1000)
@@ -987,14 +1003,15 @@ class Bench:
         for key, prepare in self.operations.items():
             recorder = Recorder()
             total = 0.0
-            with connection.execute_wrapper(recorder):
-                for _ in range(calls):
-                    call = prepare()
+            for _ in range(calls):
+                call = prepare()
+                with connection.execute_wrapper(recorder):
                     started = time.perf_counter()
                     call()
                     total += time.perf_counter() - started
             by_sql: dict[str, dict] = {}
             for sql, params, ms in recorder.statements:
+                sql = SAVEPOINT_ID.sub("s…", sql)  # one row for every savepoint name
                 entry = by_sql.setdefault(sql, {"sql": sql, "ms": 0.0, "count": 0})
                 entry["ms"] += ms
                 entry["count"] += 1

@@ -20,7 +20,7 @@ from django_htmx.http import reswap, retarget
 from config.http import HtmxHttpRequest, fragment_template
 from courses.learners import learner_for_request, learner_get_or_create
 from courses.models import Learner
-from lessons.models import Flashcard, Section
+from lessons.models import Flashcard, MemoryAid, Section
 from lessons.queries import visible_section
 from quizzes import drills, export, scheduling
 from quizzes.attempts import option_orders
@@ -91,7 +91,7 @@ def _summary(
     learner: Learner, request: HtmxHttpRequest, section_ids: list[int]
 ) -> dict:
     started = request.session.get(SESSION_KEY)
-    logs = ReviewLog.objects.filter(card__learner=learner)
+    logs = ReviewLog.objects.filter(learner=learner)
     if started:
         logs = logs.filter(reviewed_at__gte=timezone.datetime.fromisoformat(started))
     rows = list(logs.values_list("rating", "duration_ms"))
@@ -349,28 +349,28 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
     learner = _learner_or_404(request)
     token = request.POST.get("token", "")
     try:
-        card, payload = drills.read_token(token, learner=learner)
+        drills.token_payload(token)  # a bad token is refused before a bad rating
+        rating = int(request.POST.get("rating", ""))
     except drills.TokenInvalid as exc:
         return _refuse(request, str(exc))
-    try:
-        rating = int(request.POST.get("rating", ""))
     except ValueError:
         return _refuse(request, RATING_INVALID)
     if rating not in ReviewLog.Rating.values:
         return _refuse(request, RATING_INVALID)
-    settings = drills.settings_for(learner)
-    log, _created = drills.review_record(
-        card=card,
-        token=token,
-        payload=payload,
-        rating=rating,
-        now=timezone.now(),
-        settings=settings,
-        correct=payload.get("correct") if card.question_id else None,
-    )
+    try:
+        log, _created = drills.review_record(
+            learner=learner,
+            token=token,
+            rating=rating,
+            now=timezone.now(),
+            settings=drills.settings_for(learner),
+        )
+    except drills.TokenInvalid as exc:
+        return _refuse(request, str(exc))
+    card = log.card
     # After "Again", the memory aids of that card: the moment a mnemonic helps.
     aids = (
-        list(card.flashcard.memory_aids.all())
+        list(MemoryAid.objects.filter(flashcards=card.flashcard_id))
         if card.flashcard_id and log.rating == ReviewLog.Rating.AGAIN
         else []
     )
@@ -416,7 +416,7 @@ def cram(request: HtmxHttpRequest) -> HttpResponse:
     drills.cards_ensure(learner=learner, section_ids=section_ids)
     cards = ReviewCard.objects.filter(
         drills.in_sections(section_ids), learner=learner
-    ).select_related("flashcard__section", "question__quiz__section")
+    ).select_related(*drills.CARD_DISPLAY)
     card = None
     requested = request.GET.get("card")
     if requested:

@@ -13,10 +13,18 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from django.core import signing
-from django.db import IntegrityError, transaction
-from django.db.models import Case, F, Q, QuerySet, Value, When
+from django.db import IntegrityError, connections, transaction
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from courses.activity import activity_record
@@ -67,38 +75,65 @@ def cards_ensure(*, learner: Learner, section_ids: Iterable[int]) -> None:
     section_ids = list(section_ids)
     if not section_ids:
         return
-    have_cards = set(
-        ReviewCard.objects.filter(learner=learner, flashcard__isnull=False).values_list(
-            "flashcard_id", flat=True
-        )
+    have = ReviewCard.objects.filter(learner=learner).values_list(
+        "flashcard_id", "question_id"
     )
-    have_questions = set(
-        ReviewCard.objects.filter(learner=learner, question__isnull=False).values_list(
-            "question_id", flat=True
-        )
-    )
+    have_cards, have_questions = set(), set()
+    for flashcard_id, question_id in have:
+        if flashcard_id:
+            have_cards.add(flashcard_id)
+        else:
+            have_questions.add(question_id)
     now = timezone.now()
     new = [
-        ReviewCard(learner=learner, flashcard_id=pk, due=now, created_at=now)
-        for pk in Flashcard.objects.filter(section_id__in=section_ids)
+        ReviewCard(
+            learner=learner,
+            flashcard_id=pk,
+            section_id=section,
+            due=now,
+            created_at=now,
+        )
+        for pk, section in Flashcard.objects.filter(section_id__in=section_ids)
         .order_by("section_id", "position")
-        .values_list("pk", flat=True)
+        .values_list("pk", "section_id")
         if pk not in have_cards
     ]
     new += [
-        ReviewCard(learner=learner, question_id=pk, due=now, created_at=now)
-        for pk in Question.objects.filter(quiz__section_id__in=section_ids)
+        ReviewCard(
+            learner=learner, question_id=pk, section_id=section, due=now, created_at=now
+        )
+        for pk, section in Question.objects.filter(quiz__section_id__in=section_ids)
         .order_by("quiz_id", "position")
-        .values_list("pk", flat=True)
+        .values_list("pk", "quiz__section_id")
         if pk not in have_questions
     ]
     # A concurrent request may create the same cards: the unique constraints keep one.
     ReviewCard.objects.bulk_create(new, ignore_conflicts=True)
 
 
+def cards_follow_sections(*, course_id: int) -> None:
+    """Give the review cards of a course's flashcards and questions that moved to another
+    section (a course file edit keeps them by id) their new section."""
+    ReviewCard.objects.filter(flashcard__section__course_id=course_id).exclude(
+        section_id=F("flashcard__section_id")
+    ).update(
+        section_id=Subquery(
+            Flashcard.objects.filter(pk=OuterRef("flashcard_id")).values("section_id")
+        )
+    )
+    ReviewCard.objects.filter(question__quiz__section__course_id=course_id).exclude(
+        section_id=F("question__quiz__section_id")
+    ).update(
+        section_id=Subquery(
+            Question.objects.filter(pk=OuterRef("question_id")).values(
+                "quiz__section_id"
+            )
+        )
+    )
+
+
 def in_sections(section_ids: Iterable[int]) -> Q:
-    ids = list(section_ids)
-    return Q(flashcard__section_id__in=ids) | Q(question__quiz__section_id__in=ids)
+    return Q(section_id__in=list(section_ids))
 
 
 def _day_start(now: datetime) -> datetime:
@@ -120,30 +155,45 @@ class QueueCounts:
         return max(1, round(self.total * SECONDS_PER_REVIEW / 60)) if self.total else 0
 
 
-def _reviewed_today(learner: Learner, now: datetime) -> tuple[int, int]:
-    """(reviews today, new cards first reviewed today)."""
-    today = ReviewLog.objects.filter(
-        card__learner=learner, reviewed_at__gte=_day_start(now)
+@lru_cache(maxsize=64)
+def _counts_sql(alias: str, sections: int) -> str:
+    """The statement counting a learner's queue, for ``sections`` drill sections."""
+    quote = connections[alias].ops.quote_name
+    in_drill = (
+        f"section_id IN ({', '.join(['%s'] * sections)})" if sections else "1 = 0"
     )
-    reviews = today.count()
-    introduced = (
-        ReviewCard.objects.filter(
-            learner=learner, logs__reviewed_at__gte=_day_start(now)
-        )
-        .exclude(logs__reviewed_at__lt=_day_start(now))
-        .distinct()
-        .count()
+    # Cards introduced today count whatever their section, as their reviews do.
+    return (
+        f"SELECT COUNT(CASE WHEN {in_drill} AND last_review IS NOT NULL AND due <= %s"
+        " THEN 1 END),"
+        f" COUNT(CASE WHEN {in_drill} AND last_review IS NULL THEN 1 END),"
+        " COUNT(CASE WHEN first_review >= %s THEN 1 END),"
+        f" (SELECT COUNT(*) FROM {quote(ReviewLog._meta.db_table)}"
+        "  WHERE learner_id = %s AND reviewed_at >= %s)"
+        f" FROM {quote(ReviewCard._meta.db_table)} WHERE learner_id = %s"
     )
-    return reviews, introduced
 
 
 def queue_counts(
     *, learner: Learner, settings: DrillSettings, section_ids: list[int], now: datetime
 ) -> QueueCounts:
-    cards = ReviewCard.objects.filter(in_sections(section_ids), learner=learner)
-    due_total = cards.filter(last_review__isnull=False, due__lte=now).count()
-    new_total = cards.filter(last_review__isnull=True).count()
-    reviews, introduced = _reviewed_today(learner, now)
+    """Today's queue in one statement over two index ranges: the learner's cards
+    (``review_card_learner_due``) and their reviews of today (``review_log_learner_time``).
+
+    Written in SQL because it runs on every drill page: building these counts through
+    the ORM (two queries) took several times longer in Python than running them.
+    """
+    alias = ReviewCard.objects.db
+    connection = connections[alias]
+    at = connection.ops.adapt_datetimefield_value
+    day_start = at(_day_start(now))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _counts_sql(alias, len(section_ids)),
+            [*section_ids, at(now), *section_ids, day_start]
+            + [learner.pk, day_start, learner.pk],
+        )
+        due_total, new_total, introduced, reviews = cursor.fetchone()
     room = max(0, settings.reviews_per_day - reviews)
     return QueueCounts(
         due=min(due_total, room),
@@ -152,23 +202,35 @@ def queue_counts(
     )
 
 
+def _ready(
+    *, learner: Learner, section_ids: list[int], now: datetime, new: bool
+) -> QuerySet[ReviewCard]:
+    """The drill's due cards, most overdue first (then the least stable: a reviewed card
+    always has a stability), or with ``new`` its new cards in the order they came.
+
+    Bare card rows of one learner, filtered and ordered on their own columns, so the
+    ``review_card_learner_due`` index serves both the filter and the order.
+    """
+    cards = ReviewCard.objects.filter(in_sections(section_ids), learner=learner)
+    if new:
+        return cards.filter(last_review__isnull=True).order_by("due", "pk")
+    return cards.filter(last_review__isnull=False, due__lte=now).order_by(
+        "due", "stability", "pk"
+    )
+
+
 def queue(
     *, learner: Learner, section_ids: list[int], now: datetime, include_new: bool
-) -> QuerySet[ReviewCard]:
-    """Cards to review now in order: due ones (most overdue first), then new ones."""
-    ready = Q(last_review__isnull=False, due__lte=now)
+) -> list[ReviewCard]:
+    """Every card to review now, in order: due ones, then (``include_new``) new ones."""
+    cards = list(_ready(learner=learner, section_ids=section_ids, now=now, new=False))
     if include_new:
-        ready |= Q(last_review__isnull=True)
-    return (
-        ReviewCard.objects.filter(in_sections(section_ids), ready, learner=learner)
-        .select_related("flashcard__section", "question__quiz__section")
-        .annotate(
-            never_reviewed=Case(
-                When(last_review__isnull=True, then=Value(1)), default=Value(0)
-            )
-        )
-        .order_by("never_reviewed", "due", F("stability").asc(nulls_last=True), "pk")
-    )
+        cards += _ready(learner=learner, section_ids=section_ids, now=now, new=True)
+    return cards
+
+
+# What showing a card needs: its section and its flashcard or question.
+CARD_DISPLAY = ("section", "flashcard", "question")
 
 
 def next_card(
@@ -179,16 +241,30 @@ def next_card(
     now: datetime,
     counts: QueueCounts | None = None,
 ) -> ReviewCard | None:
-    """The next card to review; pass ``counts`` when the caller already has them."""
+    """The next card to review, with what showing it needs, in one query (one more
+    counting the queue unless the caller passes the ``counts`` it already has)."""
     if counts is None:
         counts = queue_counts(
             learner=learner, settings=settings, section_ids=section_ids, now=now
         )
-    if counts.due == 0 and counts.new == 0:
-        return None
-    return queue(
-        learner=learner, section_ids=section_ids, now=now, include_new=counts.new > 0
-    ).first()
+    # Due cards first; new ones once none is due. Counts passed in may be a little old
+    # (another tab reviewed the last due card): then the new cards are next.
+    for new, wanted in ((False, counts.due), (True, counts.new)):
+        if not wanted:
+            continue
+        picked = _ready(learner=learner, section_ids=section_ids, now=now, new=new)
+        # The pick is a subquery, so the joins for showing the card touch one row only.
+        card = next(
+            iter(
+                ReviewCard.objects.select_related(*CARD_DISPLAY).filter(
+                    pk=Subquery(picked.values("pk")[:1])
+                )
+            ),
+            None,
+        )
+        if card is not None:
+            return card
+    return None
 
 
 # ---------------------------------------------------------------- showing and rating a card
@@ -220,17 +296,24 @@ def card_token(
     return signing.dumps(payload, salt=TOKEN_SALT, compress=True)
 
 
-def read_token(token: str, *, learner: Learner) -> tuple[ReviewCard, dict]:
-    """The card a token was issued for, if it belongs to ``learner``; else ``TokenInvalid``."""
+def token_payload(token: str) -> dict:
+    """What a token carries, if it is ours and recent; else ``TokenInvalid`` (no query)."""
     try:
         payload = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:
         raise TokenInvalid(TOKEN_INVALID) from None
+    if not isinstance(payload, dict) or not isinstance(payload.get("card"), int):
+        raise TokenInvalid(TOKEN_INVALID)
+    return payload
+
+
+def read_token(token: str, *, learner: Learner) -> tuple[ReviewCard, dict]:
+    """The card a token was issued for (with what showing it needs), if it belongs to
+    ``learner``; else ``TokenInvalid``."""
+    payload = token_payload(token)
     card = (
-        ReviewCard.objects.select_related(
-            "flashcard__section", "question__quiz__section"
-        )
-        .filter(pk=payload.get("card"), learner=learner)
+        ReviewCard.objects.select_related(*CARD_DISPLAY)
+        .filter(pk=payload["card"], learner=learner)
         .first()
     )
     if card is None:
@@ -245,53 +328,60 @@ def _log_key(token: str) -> str:
 
 def review_record(
     *,
-    card: ReviewCard,
+    learner: Learner,
     token: str,
-    payload: dict,
     rating: int,
     now: datetime,
     settings: DrillSettings,
-    correct: bool | None = None,
 ) -> tuple[ReviewLog, bool]:
-    """Record the rating of one showing of ``card`` once; return (log, created).
+    """Record the rating of the showing ``token`` stands for, once; return (log, created).
 
-    A second post of the same token returns the first log and changes nothing.
+    One transaction of a few statements: the card read and locked, the log inserted, the
+    card's new state, the day's activity. A second post of the same token hits the
+    token's unique constraint and returns the first log, changing nothing. A token that
+    is not ``learner``'s raises ``TokenInvalid``. ``log.card`` is the card, bare.
     """
+    payload = token_payload(token)
     key = _log_key(token)
-    existing = ReviewLog.objects.filter(token=key).first()
-    if existing is not None:
-        return existing, False
     shown_at = datetime.fromtimestamp(payload["shown"], tz=now.tzinfo)
     duration = max(0, int((now - shown_at).total_seconds() * 1000))
     try:
         with transaction.atomic():
-            locked = ReviewCard.objects.select_for_update().get(pk=card.pk)
+            # Unordered (a primary key matches one row): no ORDER BY to build.
+            found = list(
+                ReviewCard.objects.select_for_update().filter(
+                    pk=payload["card"], learner=learner
+                )
+            )
+            if not found:
+                raise TokenInvalid(TOKEN_INVALID)
+            card = found[0]
             state = scheduling.review(
-                locked, rating, at=now, desired_retention=settings.desired_retention
+                card, rating, at=now, desired_retention=settings.desired_retention
             )
             log = ReviewLog.objects.create(
-                card=locked,
+                card=card,
+                learner_id=card.learner_id,
                 rating=rating,
                 reviewed_at=now,
                 duration_ms=min(duration, 2**31 - 1),
                 desired_retention=settings.desired_retention,
-                correct=correct,
+                # The server's verdict on a question, carried by the token since grading.
+                correct=payload.get("correct") if card.question_id else None,
                 token=key,
             )
-            scheduling.apply_fsrs(locked, state)
-            locked.save(
-                update_fields=[
-                    "state",
-                    "step",
-                    "stability",
-                    "difficulty",
-                    "due",
-                    "last_review",
-                ]
-            )
-    except IntegrityError:  # the same token posted twice at once: the first one stands
-        return ReviewLog.objects.get(token=key), False
-    activity_record(learner_id=card.learner_id, on=now.date())
+            fields = ["state", "step", "stability", "difficulty", "due", "last_review"]
+            if card.first_review is None:
+                card.first_review = now
+                fields.append("first_review")
+            scheduling.apply_fsrs(card, state)
+            card.save(update_fields=fields)
+            activity_record(learner_id=card.learner_id, on=now.date())
+    except IntegrityError:  # this token was recorded already: the first one stands
+        log = ReviewLog.objects.select_related("card").filter(token=key).first()
+        if log is None or log.learner_id != learner.pk:
+            raise
+        return log, False
     return log, True
 
 
@@ -303,6 +393,7 @@ def review_cards_merge(*, source: Learner, target: Learner) -> None:
         (card.flashcard_id, card.question_id): card
         for card in ReviewCard.objects.filter(learner=target)
     }
+    ReviewLog.objects.filter(learner=source).update(learner=target)
     for card in ReviewCard.objects.filter(learner=source):
         kept = theirs.get((card.flashcard_id, card.question_id))
         if kept is None:
@@ -313,6 +404,7 @@ def review_cards_merge(*, source: Learner, target: Learner) -> None:
         kept.created_at = min(kept.created_at, card.created_at)
         logs = list(kept.logs.order_by("reviewed_at", "pk"))
         scheduling.apply_fsrs(kept, scheduling.card_replay(kept, logs))
+        kept.first_review = logs[0].reviewed_at if logs else None
         kept.save()
         card.delete()
     if not DrillSettings.objects.filter(learner=target).exists():
@@ -343,7 +435,6 @@ STATS_DAYS = 14
 
 def drill_stats(*, learner: Learner, now: datetime) -> DrillStats:
     """Due today (with minutes), reviews per day and recent retention, in a few queries."""
-    from django.db.models import Count
     from django.db.models.functions import TruncDate
 
     settings = settings_or_defaults(learner)
@@ -355,7 +446,8 @@ def drill_stats(*, learner: Learner, now: datetime) -> DrillStats:
     first_day = today - timedelta(days=STATS_DAYS - 1)
     per_day = dict(
         ReviewLog.objects.filter(
-            card__learner=learner, reviewed_at__date__gte=first_day
+            learner=learner,
+            reviewed_at__gte=_day_start(now) - timedelta(days=STATS_DAYS - 1),
         )
         .annotate(day=TruncDate("reviewed_at"))
         .values("day")
@@ -363,10 +455,12 @@ def drill_stats(*, learner: Learner, now: datetime) -> DrillStats:
         .values_list("day", "n")
     )
     recent = ReviewLog.objects.filter(
-        card__learner=learner, reviewed_at__gte=now - timedelta(days=30)
+        learner=learner, reviewed_at__gte=now - timedelta(days=30)
+    ).aggregate(
+        total=Count("pk"),
+        remembered=Count("pk", filter=~Q(rating=ReviewLog.Rating.AGAIN)),
     )
-    total = recent.count()
-    remembered = recent.exclude(rating=ReviewLog.Rating.AGAIN).count() if total else 0
+    total, remembered = recent["total"], recent["remembered"]
     days = [first_day + timedelta(days=offset) for offset in range(STATS_DAYS)]
     return DrillStats(
         counts, [(day, per_day.get(day, 0)) for day in days], total, remembered

@@ -316,8 +316,18 @@ class ReviewCard(models.Model):
         REVIEW = 2, "Review"
         RELEARNING = 3, "Relearning"
 
+    # Indexed by review_card_learner_due, whose first column it is.
     learner = models.ForeignKey(
-        "courses.Learner", on_delete=models.CASCADE, related_name="review_cards"
+        "courses.Learner",
+        on_delete=models.CASCADE,
+        related_name="review_cards",
+        db_index=False,
+    )
+    # The flashcard's or question's section, kept here (``save`` fills it; the course
+    # loader keeps it when one moves) so the queue filters one column instead of joining
+    # flashcard, question and quiz.
+    section = models.ForeignKey(
+        "lessons.Section", on_delete=models.CASCADE, related_name="+"
     )
     flashcard = models.ForeignKey(
         "lessons.Flashcard",
@@ -342,6 +352,11 @@ class ReviewCard(models.Model):
     due = models.DateTimeField(default=timezone.now)
     last_review = models.DateTimeField(
         null=True, blank=True, help_text="Empty while the card is new."
+    )
+    first_review = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="The time of its first log: counts the new cards introduced a day.",
     )
     created_at = models.DateTimeField(default=timezone.now)
 
@@ -374,6 +389,15 @@ class ReviewCard(models.Model):
         kind = "flashcard" if self.flashcard_id else "question"
         return f"{self.learner}: {kind} {self.flashcard_id or self.question_id}"
 
+    def save(self, *args, **kwargs) -> None:
+        if self.section_id is None:  # derived from the flashcard or question
+            self.section_id = (
+                self.flashcard.section_id
+                if self.flashcard_id
+                else self.question.quiz.section_id
+            )
+        super().save(*args, **kwargs)
+
     @property
     def is_new(self) -> bool:
         return self.last_review is None
@@ -388,7 +412,14 @@ class ReviewLog(models.Model):
         GOOD = 3, "Good"
         EASY = 4, "Easy"
 
-    card = models.ForeignKey(ReviewCard, on_delete=models.CASCADE, related_name="logs")
+    # Both keys are indexed by the composite indexes below, whose first columns they are.
+    card = models.ForeignKey(
+        ReviewCard, on_delete=models.CASCADE, related_name="logs", db_index=False
+    )
+    # The card's learner, kept here so a learner's reviews of a day are one index range.
+    learner = models.ForeignKey(
+        "courses.Learner", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     rating = models.PositiveSmallIntegerField(choices=Rating.choices)
     reviewed_at = models.DateTimeField()
     duration_ms = models.PositiveIntegerField(
@@ -401,9 +432,7 @@ class ReviewLog(models.Model):
         null=True, blank=True, help_text="Questions: whether the answer was right."
     )
     token = models.CharField(
-        max_length=64,
-        unique=True,
-        help_text="One per card shown: a repeated post records once.",
+        max_length=64, help_text="One per card shown: a repeated post records once."
     )
 
     class Meta:
@@ -412,11 +441,21 @@ class ReviewLog(models.Model):
             models.CheckConstraint(
                 condition=models.Q(rating__in=[1, 2, 3, 4]),
                 name="review_log_rating_valid",
-            )
+            ),
+            # A constraint rather than unique=True: no second (LIKE) index on PostgreSQL.
+            models.UniqueConstraint(fields=["token"], name="review_log_token_unique"),
         ]
         indexes = [
-            models.Index(fields=["card", "reviewed_at"], name="review_log_card_time")
+            models.Index(fields=["card", "reviewed_at"], name="review_log_card_time"),
+            models.Index(
+                fields=["learner", "reviewed_at"], name="review_log_learner_time"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.card_id}: {self.get_rating_display()} at {self.reviewed_at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.learner_id is None:  # derived from the card
+            self.learner_id = self.card.learner_id
+        super().save(*args, **kwargs)

@@ -93,7 +93,6 @@ def due_by_section(
 ) -> dict[int, int]:
     """Drill cards due now per section id, in one grouped query."""
     from django.db.models import Count
-    from django.db.models.functions import Coalesce
 
     from quizzes.models import ReviewCard
 
@@ -101,12 +100,11 @@ def due_by_section(
         return {}
     rows = (
         ReviewCard.objects.filter(
-            learner=learner, last_review__isnull=False, due__lte=now
+            learner=learner,
+            last_review__isnull=False,
+            due__lte=now,
+            section_id__in=section_ids,
         )
-        .annotate(
-            section_id=Coalesce("flashcard__section_id", "question__quiz__section_id")
-        )
-        .filter(section_id__in=section_ids)
         .values("section_id")
         .annotate(n=Count("pk"))
         .values_list("section_id", "n")
