@@ -20,9 +20,10 @@ from typing import Any
 
 import yaml
 from django.db import models, transaction
-from django.db.models import F
+from django.db.models import F, Q
 
 from courses.models import Chapter, Course
+from lessons.cache import changes_batched
 from lessons.course_file import (
     ContentError,
     CourseFileError,
@@ -31,6 +32,7 @@ from lessons.course_file import (
     SectionSpec,
     parse_course_file,
 )
+from lessons.dialogue_script import speaker_role
 from lessons.models import (
     Dialogue,
     DialogueLine,
@@ -44,6 +46,7 @@ from lessons.models import (
     Summary,
     Video,
 )
+from quizzes.drills import cards_follow_sections
 from quizzes.models import Choice, Question, Quiz
 
 # Added to positions while rows that keep their ids are reordered, so that the unique
@@ -186,11 +189,7 @@ def _sync_section_parts(
     for position, dialogue_spec in enumerate(spec.dialogues):
         dialogue = dialogues[position]
         for index, (speaker, text) in enumerate(dialogue_spec.lines()):
-            role = (
-                DialogueLine.Role.TEACHER
-                if speaker.casefold().startswith("teacher")
-                else DialogueLine.Role.STUDENT
-            )
+            role = speaker_role(speaker)  # as the admin's script field derives it
             desired_lines[(dialogue.pk, index)] = {
                 "dialogue_id": dialogue.pk,
                 "position": index,
@@ -425,6 +424,8 @@ def _sync_course(spec: CourseSpec, report: LoadReport) -> Course:
             for position, values in enumerate(_choice_values(q))
         },
     )
+    # Drill cards filter on their own copy of the section: it follows what moved.
+    cards_follow_sections(course_id=course.pk)
     for row in reversed(leaving):  # quizzes, then sections, then chapters
         row.delete()
     return course
@@ -433,7 +434,8 @@ def _sync_course(spec: CourseSpec, report: LoadReport) -> Course:
 def load_course(spec: CourseSpec) -> LoadReport:
     """Create or update the course described by ``spec``, in one transaction."""
     report = LoadReport(course=spec.slug)
-    with transaction.atomic():
+    # Positions also move in bulk (no signals): every section of the course is re-rendered.
+    with transaction.atomic(), changes_batched(Q(course__slug=spec.slug)):
         _sync_course(spec, report)
     return report
 

@@ -25,12 +25,18 @@ from pydantic import (
     model_validator,
 )
 
+from lessons.dialogue_script import NO_LINES, script_errors, script_lines
+
+# The default size limit; settings.COURSE_FILE_MAX_BYTES (from the environment) overrides
+# it, for loadcourse and the admin import alike: call ``max_file_bytes()``.
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 40
+# The longest text value: far above any real summary, and it keeps one field from holding
+# the whole file (Markdown rendering grows faster than linearly on some inputs).
+MAX_TEXT_CHARS = 50_000
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SECTION_NUMBER_RE = re.compile(r"^\d+(?:\.\d+)*$")
-SCRIPT_LINE_RE = re.compile(r"^(?P<speaker>[^:]{1,60}):\s+(?P<text>\S.*)$")
 
 Path = tuple[str | int, ...]
 
@@ -112,13 +118,7 @@ class DialogueSpec(Spec):
 
     def lines(self) -> list[tuple[str, str]]:
         """(speaker, text) for each non-blank script line; the script must be valid."""
-        result = []
-        for raw in self.script.splitlines():
-            if raw.strip():
-                match = SCRIPT_LINE_RE.match(raw.strip())
-                assert match, "validate the script before reading its lines"
-                result.append((match["speaker"].strip(), match["text"].strip()))
-        return result
+        return [(line.speaker, line.text) for line in script_lines(self.script)]
 
 
 class ExplainerSpec(Spec):
@@ -328,7 +328,35 @@ class CourseSpec(Spec):
 
 
 class _Loader(yaml.SafeLoader):
-    """The safe loader; only its composer and scalar constructor are used."""
+    """The safe loader; only its composer and scalar constructor are used.
+
+    The composer refuses anchors, aliases, deep nesting and over-long texts at the first
+    event that shows them, so a "billion laughs" or a file of 10,000 nested brackets is
+    refused before it is built (and never by running out of recursion).
+    """
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _YamlError(
+                line, "anchors and aliases (&, *) are not allowed in course files"
+            )
+        if getattr(event, "tag", None) is not None:
+            raise _YamlError(line, "tags (!, !!) are not allowed in course files")
+        if isinstance(event, yaml.ScalarEvent) and len(event.value) > MAX_TEXT_CHARS:
+            raise _YamlError(
+                line, f"a text is longer than {MAX_TEXT_CHARS:,} characters"
+            )
+        if self._depth >= MAX_DEPTH:
+            raise _YamlError(line, "the file is nested too deeply")
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _YamlError(Exception):
@@ -548,38 +576,47 @@ def _script_errors(
     script: str, path: Path, lines: dict[Path, int], file: str
 ) -> list[ContentError]:
     # A "|" block starts on the line after its key; a plain scalar on the key's own line.
+    # The format and its messages are lessons.dialogue_script's, shared with the admin.
     first = lines.get(path, 1)
     block = "\n" in script
-    errors = []
-    spoken = 0
-    for offset, raw in enumerate(script.splitlines()):
-        if not raw.strip():
-            continue
-        if not SCRIPT_LINE_RE.match(raw.strip()):
-            line = first + offset + (1 if block else 0)
-            message = f"script line {offset + 1} should read 'Speaker: text', like 'Teacher: Welcome.'"
-            errors.append(ContentError(file, line, format_path(path), message))
-        spoken += 1
-    if not errors and spoken == 0:
-        errors.append(
-            ContentError(file, first, format_path(path), "the script has no lines")
+    return [
+        ContentError(
+            file,
+            first
+            if error.message == NO_LINES
+            else first + error.line - (0 if block else 1),
+            format_path(path),
+            error.message,
         )
-    return errors
+        for error in script_errors(script)
+    ]
 
 
 # ---------------------------------------------------------------- entry point
 
 
+def max_file_bytes() -> int:
+    """The largest course file accepted, in bytes: ``settings.COURSE_FILE_MAX_BYTES``."""
+    from django.conf import settings
+
+    return int(getattr(settings, "COURSE_FILE_MAX_BYTES", MAX_FILE_BYTES))
+
+
+def check_file_size(size: int, *, file: str = "<course file>") -> None:
+    """Refuse a file of ``size`` bytes over the limit, before reading it (an upload, say)."""
+    limit = max_file_bytes()
+    if size > limit:
+        shown = f"{limit // 1024} KiB" if limit % 1024 == 0 else f"{limit} bytes"
+        raise CourseFileError(
+            [ContentError(file, 1, "", f"the file is larger than {shown}")]
+        )
+
+
 def parse_course_file(text: str | bytes, *, file: str = "<course file>") -> CourseSpec:
     """Parse and validate the text of a course file; raise ``CourseFileError`` with every problem."""
-    if len(text.encode("utf-8") if isinstance(text, str) else text) > MAX_FILE_BYTES:
-        raise CourseFileError(
-            [
-                ContentError(
-                    file, 1, "", f"the file is larger than {MAX_FILE_BYTES // 1024} KiB"
-                )
-            ]
-        )
+    check_file_size(
+        len(text.encode("utf-8") if isinstance(text, str) else text), file=file
+    )
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")

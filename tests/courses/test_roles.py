@@ -42,6 +42,7 @@ SECTION_INLINES = [
     "flashcards",
     "glossary_terms",
     "videos",
+    "quiz",
 ]
 
 
