@@ -1,7 +1,10 @@
 """Lectern settings: one file, driven by the environment.
 
-Environment variables (see docs/deploy.md):
-DATABASE_URL, DJANGO_DEBUG, SECRET_KEY, ALLOWED_HOSTS, REDIS_URL;
+Environment variables (every one is described in docs/deploy.md):
+DATABASE_URL, DJANGO_DEBUG, SECRET_KEY, ALLOWED_HOSTS, CSRF_TRUSTED_ORIGINS, REDIS_URL;
+SECURE_PROXY_SSL_HEADER, SECURE_HSTS_SECONDS, SECURE_HSTS_INCLUDE_SUBDOMAINS,
+SECURE_HSTS_PRELOAD, TRUSTED_PROXIES, DJANGO_INSECURE_HTTP (tests and local trials
+only), STATIC_ROOT; COURSE_FILE_MAX_BYTES;
 EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS,
 DEFAULT_FROM_EMAIL (outgoing mail when DEBUG is off).
 """
@@ -12,6 +15,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
+    "csp",
     "django.contrib.staticfiles",
     "django_htmx",
     "template_partials",
@@ -59,8 +64,12 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.middleware.ProxiedClientAddressMiddleware",  # only with TRUSTED_PROXIES
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before the page-only headers below.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -126,6 +135,14 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Sessions live in the database (read through the cache when Redis is there), never on
+# an app server's disk or memory: any app server can answer any request.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
+
 # ---------------------------------------------------------------- auth
 AUTH_PASSWORD_VALIDATORS = [
     {
@@ -162,7 +179,7 @@ USE_TZ = True
 # ---------------------------------------------------------------- static files
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -173,13 +190,83 @@ STORAGES = {
 }
 
 # ---------------------------------------------------------------- security
+# With debug off the site is HTTPS only (redirect, HSTS, Secure cookies), unless
+# DJANGO_INSECURE_HTTP=1: plain HTTP with debug off, for tests and local trials only
+# (the two-server test, `make bench`); never in production.
+HTTPS = not DEBUG and not env_bool("DJANGO_INSECURE_HTTP", default=False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+CSRF_COOKIE_HTTPONLY = (
+    True  # htmx sends the token from the page (hx-headers), not the cookie
+)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
+# Behind a TLS-terminating proxy: the header (e.g. X-Forwarded-Proto) the proxy sets to
+# "https", overwriting any value a client sent. Unset when clients reach Django directly.
+if proxy_header := os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip():
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + proxy_header.upper().replace("-", "_"),
+        "https",
+    )
+# Reverse proxies (addresses or networks) whose X-Forwarded-For names the client: see
+# config/middleware.py. Empty when clients reach Django directly.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp 4): scripts and styles only from our own files (no
+# inline code, no eval: htmx runs with allowEval false and its indicator styles off, see
+# templates/base.html), nothing may frame us, and the only frame we embed is YouTube's
+# privacy-enhanced player, loaded when the learner asks for it (static/js/app.js).
+# Markdown images must come from this site (img-src). A page that must be framed by our
+# own admin (a preview) opts in on its view (docs/deploy.md, "Security headers").
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "frame-src": ["https://www.youtube-nocookie.com"],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    },
+}
+
+# Permissions-Policy: no powerful feature for anyone, except what the embedded video
+# player needs (fullscreen, encrypted-media, picture-in-picture for YouTube's frame).
+_YOUTUBE = "https://www.youtube-nocookie.com"  # quoted by the middleware
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "encrypted-media": ["self", _YOUTUBE],
+    "fullscreen": ["self", _YOUTUBE],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "picture-in-picture": ["self", _YOUTUBE],
+    "usb": [],
+}
+
+# ---------------------------------------------------------------- course files
+# The largest course file loadcourse and the admin import accept (lessons.course_file).
+COURSE_FILE_MAX_BYTES = int(os.environ.get("COURSE_FILE_MAX_BYTES", 2 * 1024 * 1024))
 
 # ---------------------------------------------------------------- logging
 LOGGING = {
