@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from html import escape
 
 from lessons.models import GlossaryTerm
 
 # Tags whose text must stay as it is: links can't nest, code is literal, headings stay clean.
 _SKIP = {"a", "code", "pre", "h1", "h2", "h3", "h4", "h5", "h6"}
-_TAG = re.compile(r"(<[^>]*>)")
+# Quote-aware, so a ">" inside an attribute value never ends a tag early.
+_TAG = re.compile(r"""(<(?:[^>"']|"[^"]*"|'[^']*')*>)""")
 _TAG_NAME = re.compile(r"^</?\s*([a-zA-Z0-9]+)")
 
 Glossary = tuple[
@@ -36,8 +38,10 @@ def _pattern(glossary: Glossary) -> re.Pattern[str] | None:
     )
     if not spellings:
         return None
-    alternatives = "|".join(re.escape(s) for s in spellings)
-    return re.compile(rf"(?<![\w-])({alternatives})(?![\w-])", re.IGNORECASE)
+    # Matched as they appear in the HTML (R&D as R&amp;D), never from inside an entity
+    # (a term "lt" must not split "&lt;", nor "x" the "&#x3c;").
+    alternatives = "|".join(re.escape(escape(s, quote=False)) for s in spellings)
+    return re.compile(rf"(?<![\w&#-])({alternatives})(?![\w-])", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8192)
@@ -51,7 +55,11 @@ def link_terms(html: str, glossary: Glossary) -> str:
     pattern = _pattern(glossary)
     if pattern is None or not html:
         return html
-    anchors = {name.casefold(): anchor for anchor, names in glossary for name in names}
+    anchors = {
+        escape(name, quote=False).casefold(): anchor
+        for anchor, names in glossary
+        for name in names
+    }
     linked: set[str] = set()
     skipping: list[str] = []
     out = []
