@@ -98,6 +98,9 @@ class Section(models.Model):
         help_text="Place of the section in its chapter."
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Part of the key of the section's cached HTML; bumped whenever the section, any of
+    # its parts, its quiz, chapter or course changes (lessons/signals.py, lessons/cache.py).
+    content_version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         ordering = ["chapter__number", "position"]

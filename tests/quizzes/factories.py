@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from quizzes.models import Attempt, Choice, Question, Quiz
+from quizzes.models import Answer, Attempt, AttemptQuestion, Choice, Question, Quiz
 from tests.courses.factories import LearnerFactory
 from tests.lessons.factories import SectionFactory
 
@@ -67,3 +67,28 @@ class AttemptFactory(DjangoModelFactory[Attempt]):
     total = 10
     score = 8
     retry_of = None
+
+
+class AttemptQuestionFactory(DjangoModelFactory[AttemptQuestion]):
+    """A question as it appears in an attempt (options in their stored order)."""
+
+    class Meta:
+        model = AttemptQuestion
+
+    attempt = factory.SubFactory(AttemptFactory)
+    question = factory.SubFactory(QuestionFactory)
+    position = factory.Sequence(lambda n: n)
+    hints_shown = 0
+
+
+class AnswerFactory(DjangoModelFactory[Answer]):
+    """A right answer; pass ``is_correct=False`` and a ``response`` for a wrong one."""
+
+    class Meta:
+        model = Answer
+
+    attempt = factory.SubFactory(AttemptFactory)
+    question = factory.SubFactory(QuestionFactory)
+    response = factory.LazyFunction(dict)
+    is_correct = True
+    partial = factory.LazyAttribute(lambda a: 1.0 if a.is_correct else 0.0)
