@@ -241,6 +241,8 @@ class Server:
                 "2048",
                 "--graceful-timeout",
                 "5",
+                # One control socket per user by default: two servers would clash.
+                "--no-control-socket",
             ],
             cwd=ROOT,
             env=env,

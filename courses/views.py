@@ -4,7 +4,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_POST, require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from config.http import HtmxHttpRequest, fragment_template
@@ -25,7 +25,7 @@ from quizzes.drills import drill_stats
 from quizzes.queries import best_attempts, due_by_section
 
 
-@require_GET
+@require_safe  # HEAD too: load balancers and uptime checks probe the front page
 def catalog(request: HtmxHttpRequest) -> HttpResponse:
     courses = list(queries.catalog(user=request.user))
     resume = queries.continue_by_course(

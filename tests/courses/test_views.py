@@ -72,3 +72,9 @@ def test_catalog_query_count_does_not_grow_with_courses(
     with django_assert_max_num_queries(1):
         response = client.get("/")
     assert response.content.decode().count('class="card"') == n_courses
+
+
+def test_catalog_answers_head_for_health_checks_and_refuses_post(client):
+    SectionFactory()
+    assert client.head(reverse("courses:catalog")).status_code == 200
+    assert client.post(reverse("courses:catalog")).status_code == 405

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from lessons.course_file import (
@@ -202,20 +200,17 @@ def test_anchors_and_aliases_are_refused():
     ]
 
 
-def test_billion_laughs_is_refused_quickly():
+def test_billion_laughs_is_refused_at_the_first_anchor():
     laughs = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     for previous, name in zip("abcdefghi", "bcdefghij", strict=True):
         laughs.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
     text = "\n".join(laughs) + "\n"
 
-    started = time.perf_counter()
-    errors = errors_of(text)
-    elapsed = time.perf_counter() - started
-
-    assert errors == [
+    # Refused at the first anchor, before anything expands; tests/security/
+    # test_yaml_limits.py runs the bombs under a CPU and memory limit.
+    assert errors_of(text) == [
         at(1, "", "anchors and aliases (&, *) are not allowed in course files")
     ]
-    assert elapsed < 1
 
 
 def test_duplicate_mapping_key():
