@@ -159,6 +159,15 @@
     speaking = null;
   }
 
+  /* What to say is read from the text itself (not copied into an attribute, which
+     doubled the page's weight of dialogue and explainer text). */
+  function spokenText(element) {
+    var said = element.querySelector(".said");
+    var speaker = element.getAttribute("data-speaker");
+    var text = (said || element).textContent.replace(/\s+/g, " ").trim();
+    return said && speaker ? speaker + ": " + text : text;
+  }
+
   function listen(container, box) {
     stop();
     var lines = Array.prototype.slice.call(container.querySelectorAll("[data-speak]"));
@@ -171,7 +180,7 @@
     speaking = { lines: lines, box: box };
     setButtons(box, "playing");
     lines.forEach(function (line, i) {
-      var utterance = new SpeechSynthesisUtterance(line.getAttribute("data-speak"));
+      var utterance = new SpeechSynthesisUtterance(spokenText(line));
       var voice = voices[line.getAttribute("data-speaker") || ""];
       if (voice) utterance.voice = voice;
       utterance.onstart = function () {
