@@ -140,10 +140,18 @@ def flashcards_apkg(
                 conn.cursor(), timestamp, itertools.count(int(timestamp * 1000))
             )
             conn.commit()
+        # Entries stamped with the export's time, not the temporary file's or the
+        # clock's, so one timestamp always gives the same bytes.
+        stamp = time.gmtime(max(timestamp, 315532800))[:6]  # zip dates start in 1980
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as apkg:
-            apkg.write(db_path, "collection.anki2")
-            apkg.writestr("media", json.dumps({}))  # no media files
+            for name, data in [
+                ("collection.anki2", db_path.read_bytes()),
+                ("media", json.dumps({}).encode()),  # no media files
+            ]:
+                entry = zipfile.ZipInfo(name, date_time=stamp)
+                entry.compress_type = zipfile.ZIP_DEFLATED
+                apkg.writestr(entry, data)
         return out.getvalue()
 
 
