@@ -25,9 +25,8 @@ from django.utils.http import content_disposition_header
 from courses.forms import AdminLoginForm
 from courses.models import Chapter, Course, Learner, SectionProgress, User
 from lessons.content import dump_course
-from lessons.course_file import CourseFileError, parse_course_file
+from lessons.course_file import CourseFileError, max_file_bytes, parse_course_file
 from lessons.course_import import (
-    MAX_FILE_BYTES,
     ImportTokenError,
     course_import_apply,
     course_import_preview,
@@ -47,20 +46,23 @@ class ChapterInline(admin.TabularInline):
 
 
 class CourseFileForm(forms.Form):
-    file = forms.FileField(
-        label="Course file",
-        help_text=(
-            f"A course file (YAML, at most {MAX_FILE_BYTES // 1024} KiB), as "
-            "dumpcourse writes it. Nothing is written before you apply the preview."
-        ),
-    )
+    file = forms.FileField(label="Course file")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The limit is a setting (COURSE_FILE_MAX_BYTES), shared with loadcourse.
+        self.limit = max_file_bytes()
+        self.fields["file"].help_text = (
+            f"A course file (YAML, at most {self.limit // 1024} KiB), as dumpcourse "
+            "writes it. Nothing is written before you apply the preview."
+        )
 
     def clean_file(self) -> UploadedFile:
         upload = self.cleaned_data["file"]
         # Checked before reading it: the loader refuses the same size, after reading.
-        if upload.size > MAX_FILE_BYTES:
+        if upload.size > self.limit:
             raise forms.ValidationError(
-                f"The file is larger than {MAX_FILE_BYTES // 1024} KiB, the most a "
+                f"The file is larger than {self.limit // 1024} KiB, the most a "
                 "course file may be."
             )
         return upload
@@ -120,7 +122,7 @@ class CourseAdmin(admin.ModelAdmin):
                 **self.admin_site.each_context(request),
                 "opts": self.opts,
                 "title": "Import a course file",
-                "max_kib": MAX_FILE_BYTES // 1024,
+                "max_kib": max_file_bytes() // 1024,
                 **context,
             },
             status=status,

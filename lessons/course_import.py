@@ -16,12 +16,11 @@ from django.db import transaction
 
 from courses.models import Course
 from lessons.content import LoadReport, load_course
-from lessons.course_file import MAX_FILE_BYTES, CourseSpec, parse_course_file
+from lessons.course_file import CourseSpec, parse_course_file
 from lessons.models import Flashcard, Section
 from quizzes.models import Question
 
 __all__ = [
-    "MAX_FILE_BYTES",
     "ImportPreview",
     "ImportTokenError",
     "PreviewRow",
