@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -22,12 +24,14 @@ _ATTRIBUTES = {
     "a": {"href", "title"},
     "abbr": {"title"},
     "img": {"src", "alt", "title"},
-    "td": {"align"},
-    "th": {"align"},
     "ol": {"start"},
     "code": {"class"},
 }
 _URL_SCHEMES = {"http", "https", "mailto"}
+# Table column alignment as classes: the CSP forbids style attributes.
+_ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
+_ALLOWED_CLASSES = {"td": _ALIGN_CLASSES, "th": _ALIGN_CLASSES}
+_ALIGN_STYLE = re.compile(r'<(td|th) style="text-align:(left|center|right)">')
 
 
 def render_markdown(text: str, *, inline: bool = False) -> str:
@@ -38,9 +42,13 @@ def render_markdown(text: str, *, inline: bool = False) -> str:
     """
     if not text or not text.strip():
         return ""
-    html = _PARSER.render(text).strip()
+    html = _ALIGN_STYLE.sub(r'<\1 class="align-\2">', _PARSER.render(text).strip())
     clean = nh3.clean(
-        html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES
+        html,
+        tags=_TAGS,
+        attributes=_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        allowed_classes=_ALLOWED_CLASSES,
     )
     if (
         inline

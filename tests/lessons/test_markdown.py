@@ -45,6 +45,22 @@ def test_hostile_nesting_renders_as_text_without_blowing_the_stack():
         assert html
 
 
+def test_column_alignment_survives_as_classes_not_styles():
+    html = render_markdown("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n")
+    assert '<th class="align-left">a</th>' in html
+    assert '<td class="align-center">2</td>' in html
+    assert '<td class="align-right">3</td>' in html
+    assert "style=" not in html  # the CSP would block it
+
+
+def test_authors_cannot_smuggle_other_classes_or_styles():
+    html = render_markdown(
+        '<table><tr><td class="x align-right" style="color:red">1</td></tr></table>'
+    )
+    assert "color" not in html
+    assert 'class="x' not in html
+
+
 def test_inline_drops_the_single_paragraph():
     assert render_markdown("**bold**", inline=True) == "<strong>bold</strong>"
     assert render_markdown("one\n\ntwo", inline=True).count("<p>") == 2
