@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -10,35 +11,66 @@ from django.utils import timezone
 from courses.activity import activity_record
 from courses.models import Learner, SectionProgress
 
+# Reloading a page, stepping back to it or opening it in a second tab within this long of
+# the visit last recorded is the same visit: it writes nothing, so an ordinary page view
+# costs no write, and each visit counts once as a study action.
+VISIT_INTERVAL = timedelta(minutes=1)
 
-def progress_record_visit(*, learner: Learner, section) -> SectionProgress:
-    """Note that the learner opened the section now; the first visit creates the row.
 
-    Opening a section counts as studying that day.
+def progress_record_visit(
+    *, learner: Learner, section, now: datetime | None = None
+) -> tuple[SectionProgress, bool]:
+    """Note that the learner opened the section now; return (progress, first visit).
+
+    The first visit creates the row. A visit counts as studying that day, once: within
+    ``VISIT_INTERVAL`` of the last recorded one (on the same day) nothing is written.
     """
-    now = timezone.now()
-    activity_record(learner_id=learner.pk, on=now.date())
     progress = SectionProgress.objects.filter(learner=learner, section=section).first()
+    return progress_visit_update(
+        learner=learner, section=section, progress=progress, now=now
+    )
+
+
+def progress_visit_update(
+    *,
+    learner: Learner,
+    section,
+    progress: SectionProgress | None,
+    now: datetime | None = None,
+) -> tuple[SectionProgress, bool]:
+    """``progress_record_visit`` given the learner's row on the section, read just
+    before (None: they have none yet), for a page that read it with other things."""
+    now = now or timezone.now()
     if progress is not None:
-        SectionProgress.objects.filter(pk=progress.pk).update(last_opened_at=now)
-        progress.last_opened_at = now
-        return progress
+        last = progress.last_opened_at
+        if now - last < VISIT_INTERVAL and last.date() == now.date():
+            return progress, False
+        with transaction.atomic():
+            activity_record(learner_id=learner.pk, on=now.date())
+            # Never backwards: a slow request must not undo a later one's time.
+            SectionProgress.objects.filter(
+                pk=progress.pk, last_opened_at__lt=now
+            ).update(last_opened_at=now)
+        progress.last_opened_at = max(last, now)
+        return progress, False
     try:
         with transaction.atomic():
-            return SectionProgress.objects.create(
+            progress = SectionProgress.objects.create(
                 learner=learner,
                 section=section,
                 first_opened_at=now,
                 last_opened_at=now,
             )
+            activity_record(learner_id=learner.pk, on=now.date())
+            return progress, True
     except IntegrityError:  # opened in two tabs at once: the other request created it
-        return SectionProgress.objects.get(learner=learner, section=section)
+        return SectionProgress.objects.get(learner=learner, section=section), False
 
 
 def progress_set_done(*, learner: Learner, section, done: bool) -> SectionProgress:
     """Mark the section done or not done. Setting the state it already has changes nothing,
     so a double-submitted form counts once."""
-    progress = progress_record_visit(learner=learner, section=section)
+    progress, _first = progress_record_visit(learner=learner, section=section)
     if done and progress.done_at is None:
         progress.done_at = timezone.now()
         progress.save(update_fields=["done_at"])

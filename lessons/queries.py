@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.http import Http404
 
-from courses.models import Course
 from lessons.models import Dialogue, MemoryAid, Section
 
 
@@ -27,38 +26,6 @@ def visible_section(*, course_slug: str, number: str, user) -> Section:
     )
     if section is None:
         raise Http404("No such section.")
-    return section
-
-
-def section_ref(*, course_slug: str, number: str, user) -> Section:
-    """The section row for the page around its cached content (lessons/cache.py): one
-    lean query (no ordering, only the columns the page uses outside the cache), as an
-    unsaved-looking ``Section`` with its ``course`` (slug, title) and ``quiz_pk`` (None
-    without a quiz). 404 when unknown or not visible."""
-    row = (
-        visible_sections(user)
-        .filter(course__slug=course_slug, number=number)
-        .order_by()
-        .values_list(
-            "pk", "course_id", "course__title", "title", "status", "content_version"
-        )
-        .annotate(quiz_pk=F("quiz__id"))
-        .first()
-    )
-    if row is None:
-        raise Http404("No such section.")
-    pk, course_id, course_title, title, status, version, quiz_pk = row
-    section = Section(
-        pk=pk,
-        course_id=course_id,
-        number=number,
-        title=title,
-        status=status,
-        content_version=version,
-    )
-    section.course = Course(pk=course_id, slug=course_slug, title=course_title)
-    section._state.adding = False
-    section.quiz_pk = quiz_pk
     return section
 
 

@@ -1,23 +1,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from django.http import HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import get_template, render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from config.http import HtmxHttpRequest, fragment_template
+from courses.learners import SESSION_KEY as LEARNER_SESSION_KEY
 from courses.learners import learner_get_or_create, learner_set_summary_level
-from courses.progress import (
-    progress_by_section,
-    progress_record_visit,
-    progress_set_done,
-)
+from courses.progress import progress_set_done, progress_visit_update
 from lessons import cache as section_cache
-from lessons import queries, study
+from lessons import page_shell, queries, study
 from lessons.glossary import glossary_index
+from lessons.page_state import section_page_state
+from quizzes.context_processors import drill_badge
 from quizzes.drills import cards_ensure
 from quizzes.queries import best_attempts
 
@@ -49,25 +51,38 @@ def section_detail(
 ) -> HttpResponse:
     """The section page. Its content is cached HTML keyed by the section's version
     (lessons/cache.py): the section with every part is loaded, lazily, only when one of
-    the template's ``{% cache %}`` fragments misses. The learner's state is never cached."""
-    ref = queries.section_ref(course_slug=course_slug, number=number, user=request.user)
-    learner = learner_get_or_create(request)
+    the template's ``{% cache %}`` fragments misses. The plain page is also cached whole
+    with holes for the learner's own parts (lessons/page_shell.py), filled per request.
+    The learner's state is never cached."""
+    state = section_page_state(
+        course_slug=course_slug,
+        number=number,
+        user=request.user,
+        learner_id=request.session.get(LEARNER_SESSION_KEY),
+    )
+    ref, progress = state.ref, state.progress
+    learner = state.learner or learner_get_or_create(request)
     requested = request.GET.get("level")
     level = study.summary_level(requested, learner.summary_level)
     if requested == level:
         learner_set_summary_level(learner=learner, level=level)
     template, dialogue_number = _template(request)
     if template == TEMPLATE:  # opening the page is a visit; swapping a fragment is not
-        progress = progress_record_visit(learner=learner, section=ref)
-        if progress.first_opened_at == progress.last_opened_at:
+        progress, first_visit = progress_visit_update(
+            learner=learner, section=ref, progress=progress
+        )
+        if first_visit:
             # The first visit: the section's flashcards and questions join the drill.
             cards_ensure(learner=learner, section_ids=[ref.pk])
-    else:
-        progress = SimpleLazyObject(
-            lambda: progress_by_section(learner=learner, section_ids=[ref.pk]).get(
-                ref.pk
-            )
-        )
+    own = {"ref": ref, "progress": progress, "best_attempt": state.best_attempt}
+    shell_key = None
+    if template == TEMPLATE and not request.htmx and set(request.GET) <= {"level"}:
+        # The plain page: the same for everyone but its holes (lessons/page_shell.py).
+        staff = bool(getattr(request.user, "is_staff", False))
+        shell_key = page_shell.key("section", ref.pk, ref.content_version, level, staff)
+        shell = page_shell.get(shell_key)
+        if shell is not None:
+            return HttpResponse(shell.fill(_holes(request, own)))
 
     section = SimpleLazyObject(
         lambda: queries.section_page(
@@ -101,12 +116,9 @@ def section_detail(
         "memory_aid_groups": SimpleLazyObject(
             lambda: study.memory_aid_groups(section.memory_aids.all())
         ),
-        "progress": progress,
-        # Read only if the template shows them (fragments mostly don't); the pager is
-        # cached per course version and staff or not.
-        "best_attempt": SimpleLazyObject(
-            lambda: best_attempts(learner=learner, section_ids=[ref.pk]).get(ref.pk)
-        ),
+        **own,
+        # Read only if the template shows them: the pager is cached per course version
+        # and staff or not.
         "neighbours": SimpleLazyObject(
             lambda: queries.neighbours(section=ref, user=request.user)
         ),
@@ -124,7 +136,35 @@ def section_detail(
             template = TEMPLATE
         else:
             context["dialogue"] = dialogues[dialogue_number - 1]
-    return render(request, template, context)
+    if shell_key is None:
+        return render(request, template, context)
+    marker = page_shell.new_marker()
+    html = render_to_string(template, {**context, page_shell.MARKER: marker}, request)
+    shell, page = page_shell.split(html, marker)
+    page_shell.put(shell_key, shell, section_cache.TIMEOUT)
+    return HttpResponse(page)
+
+
+def _holes(request: HtmxHttpRequest, own: dict) -> dict[str, Callable[[], str]]:
+    """How to render each of the section page's holes for this request: each is a
+    partial, given what it reads (no context processors: they would run once a hole)."""
+    own = {
+        **own,
+        "csrf_token": get_token(request),  # one masked token for every hole
+        "user": request.user,
+        **drill_badge(request),
+    }
+
+    def partial(name: str) -> Callable[[], str]:
+        return lambda: get_template(name).render(own)
+
+    return {
+        "csrf": lambda: own["csrf_token"],
+        "drill-badge": partial("includes/header.html#drill-badge"),
+        "account": partial("includes/header.html#account"),
+        "quiz-score": partial(f"{TEMPLATE}#quiz-score"),
+        "mark-done": partial(f"{TEMPLATE}#mark-done-form"),
+    }
 
 
 @require_POST

@@ -140,10 +140,11 @@ else:
 
 # Sessions live in the database (read through the cache when Redis is there), never on
 # an app server's disk or memory: any app server can answer any request.
+# config.session_store is Django's database store with a leaner read of the row.
 SESSION_ENGINE = (
     "django.contrib.sessions.backends.cached_db"
     if REDIS_URL
-    else "django.contrib.sessions.backends.db"
+    else "config.session_store"
 )
 
 # ---------------------------------------------------------------- auth

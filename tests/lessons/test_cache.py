@@ -67,7 +67,7 @@ def test_a_warm_page_costs_fewer_queries_and_shows_the_same(
     assert "<strong>basic</strong>" in warm
 
 
-def test_a_warm_summary_fragment_costs_three_queries(
+def test_a_warm_summary_fragment_costs_two_queries(
     client, section, htmx_headers, django_assert_max_num_queries
 ):
     page(client, section)

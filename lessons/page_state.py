@@ -1,0 +1,152 @@
+"""Everything the section page shows around its cached content, in one SQL statement.
+
+The section page is the most visited page, and its content is cached (lessons/cache.py),
+so what is left per request is the learner's own state: the section row with its content
+version (the cache key), the learner, their progress on the section and their best
+quiz score. Through the ORM that is four queries whose building costs far more Python
+than the database spends answering them (docs/performance.md); here it is one
+hand-written statement, read into unsaved-looking model instances that the views and
+templates use as usual. Only what the page reads is loaded; other fields are deferred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from django.db import connection
+from django.db.models import Model
+from django.http import Http404
+
+from courses.models import Course, Learner, SectionProgress
+from lessons.models import Section
+from quizzes.models import Attempt, Quiz
+
+M = TypeVar("M", bound=Model)
+
+# The best attempt is the finished full attempt (not a retry of missed questions) with
+# the highest share right: what quizzes.queries.best_attempts picks, as SQL.
+_SQL = """
+SELECT s.id, s.course_id, c.title, s.title, s.status, s.content_version,
+       q.id, q.pass_mark,
+       l.id, l.summary_level,
+       p.id, p.first_opened_at, p.last_opened_at, p.done_at,
+       a.id, a.score, a.total
+FROM {section} s
+JOIN {course} c ON c.id = s.course_id
+LEFT JOIN {quiz} q ON q.section_id = s.id
+LEFT JOIN {learner} l ON {learner_match}
+LEFT JOIN {progress} p ON p.learner_id = l.id AND p.section_id = s.id
+LEFT JOIN {attempt} a ON a.id = (
+    SELECT b.id FROM {attempt} b
+    WHERE b.learner_id = l.id AND b.quiz_id = q.id
+      AND b.finished_at IS NOT NULL AND b.retry_of_id IS NULL
+    ORDER BY b.score * 1.0 / b.total DESC, b.id
+    LIMIT 1
+)
+WHERE c.slug = %s AND s.number = %s AND (s.status = %s OR %s)
+"""
+
+
+def _sql(learner_match: str) -> str:
+    return _SQL.format(
+        section=Section._meta.db_table,
+        course=Course._meta.db_table,
+        quiz=Quiz._meta.db_table,
+        learner=Learner._meta.db_table,
+        progress=SectionProgress._meta.db_table,
+        attempt=Attempt._meta.db_table,
+        learner_match=learner_match,
+    )
+
+
+# An account's learner, or an anonymous one by the id its session holds.
+_BY_USER = _sql("l.user_id = %s")
+_BY_SESSION = _sql("l.id = %s AND l.user_id IS NULL")
+
+
+@dataclass
+class SectionPageState:
+    ref: Section  # pk, number, title, status, content_version, quiz_pk, course
+    learner: Learner | None  # pk and summary_level; None when they have none yet
+    progress: SectionProgress | None
+    best_attempt: Attempt | None  # score, total and quiz.pass_mark: percent and passed
+
+
+def _aware(value: datetime | str | None) -> datetime | None:
+    """SQLite hands back text or naive UTC datetimes; PostgreSQL aware ones."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _load(model: type[M], **values: object) -> M:
+    """An instance as the ORM would load it with only these fields: any other field is
+    deferred, so reading one queries for it instead of giving a wrong default."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    return model.from_db(connection.alias, names, [values[name] for name in names])
+
+
+def section_page_state(
+    *, course_slug: str, number: str, user, learner_id: int | None
+) -> SectionPageState:
+    """The section (404 when unknown, or a draft and ``user`` is not staff) and the
+    learner's state on it. ``learner_id`` is the anonymous learner's, from the session."""
+    if user.is_authenticated:
+        sql, learner_key = _BY_USER, user.pk
+    else:
+        sql, learner_key = _BY_SESSION, learner_id
+    params = [
+        learner_key,
+        course_slug,
+        number,
+        Section.Status.PUBLISHED,
+        bool(getattr(user, "is_staff", False)),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        raise Http404("No such section.")
+    (
+        pk, course_id, course_title, title, status, version,
+        quiz_pk, pass_mark,
+        learner_pk, summary_level,
+        progress_pk, first_opened, last_opened, done_at,
+        attempt_pk, score, total,
+    ) = row  # fmt: skip
+    ref = _load(
+        Section,
+        id=pk,
+        course_id=course_id,
+        number=number,
+        title=title,
+        status=status,
+        content_version=version,
+    )
+    ref.course = _load(Course, id=course_id, slug=course_slug, title=course_title)
+    ref.quiz_pk = quiz_pk
+    learner = progress = best = None
+    if learner_pk is not None:
+        learner = _load(
+            Learner, id=learner_pk, user_id=user.pk, summary_level=summary_level
+        )
+    if progress_pk is not None:
+        progress = _load(
+            SectionProgress,
+            id=progress_pk,
+            learner_id=learner_pk,
+            section_id=pk,
+            first_opened_at=_aware(first_opened),
+            last_opened_at=_aware(last_opened),
+            done_at=_aware(done_at),
+        )
+    if attempt_pk is not None:
+        best = _load(
+            Attempt, id=attempt_pk, learner_id=learner_pk, score=score, total=total
+        )
+        best.quiz = _load(Quiz, id=quiz_pk, section_id=pk, pass_mark=pass_mark)
+    return SectionPageState(ref, learner, progress, best)
