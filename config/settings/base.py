@@ -189,7 +189,8 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
-        else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        # whitenoise's CompressedManifestStaticFilesStorage, our CSS and JS minified.
+        else "config.storage.MinifiedStaticFilesStorage"
     },
 }
 
