@@ -25,16 +25,17 @@ def quiz_for_section(*, course_slug: str, number: str, user) -> Quiz:
     return quiz
 
 
-def attempt_items(attempt: Attempt) -> list[AttemptQuestion]:
-    """The attempt's questions in order, each with its question, choices and answer (if any)."""
+def attempt_items(attempt: Attempt, *, choices: bool = True) -> list[AttemptQuestion]:
+    """The attempt's questions in order, each with its question, answer (if any) and,
+    unless ``choices`` is false, choices (a page showing one question loads its own:
+    ``prefetch_related_objects([item], "question__choices")``)."""
     answers = {
         answer.question_id: answer for answer in Answer.objects.filter(attempt=attempt)
     }
-    items = list(
-        attempt.items.select_related("question").prefetch_related(
-            Prefetch("question__choices")
-        )
-    )
+    items = attempt.items.select_related("question")
+    if choices:
+        items = items.prefetch_related(Prefetch("question__choices"))
+    items = list(items)
     for item in items:
         item.attempt = attempt
         item.answer = answers.get(item.question_id)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,7 +13,7 @@ from courses.learners import learner_for_request, learner_get_or_create
 from quizzes import attempts, queries
 from quizzes.forms import AnswerInvalid, AnswerTampered, read_response
 from quizzes.grading import grade
-from quizzes.models import AttemptQuestion, Quiz
+from quizzes.models import Attempt, AttemptQuestion, Quiz
 
 QUIZ_TEMPLATE = "quizzes/quiz.html"
 QUIZ_FRAGMENTS = frozenset({"question-panel"})
@@ -59,11 +60,20 @@ def _question_context(
 
 
 def _render_quiz(
-    request: HtmxHttpRequest, quiz: Quiz, position: int | None, *, error: str = ""
+    request: HtmxHttpRequest,
+    quiz: Quiz,
+    position: int | None,
+    *,
+    error: str = "",
+    attempt: Attempt | None = None,
 ) -> HttpResponse:
-    learner = learner_get_or_create(request)
-    attempt = attempts.attempt_open(learner=learner, quiz=quiz)
-    items = queries.attempt_items(attempt)
+    """The quiz page (or its question panel) at ``position``, for ``attempt`` (an open
+    one of the learner's, when a view has it already) or the learner's open attempt."""
+    if attempt is None:
+        learner = learner_get_or_create(request)
+        attempt = attempts.attempt_open(learner=learner, quiz=quiz)
+    # Choices only for the question shown: the others are numbers in the navigation.
+    items = queries.attempt_items(attempt, choices=False)
     if not items:
         raise Http404("This quiz has no questions.")
     answered = sum(item.answer is not None for item in items)
@@ -73,6 +83,7 @@ def _render_quiz(
         )
     position = max(1, min(position, len(items)))
     current = items[position - 1]
+    prefetch_related_objects([current], "question__choices")
     context = {
         "quiz": quiz,
         "section": quiz.section,
@@ -139,8 +150,8 @@ def check(request: HtmxHttpRequest, course_slug: str, number: str) -> HttpRespon
         return _refuse(request, quiz, str(exc))
     except AnswerInvalid as exc:
         return _render_quiz(request, quiz, item.position + 1, error=str(exc))
-    if request.htmx:
-        return _render_quiz(request, quiz, item.position + 1)
+    if request.htmx:  # the attempt is open: answering a closed one raised above
+        return _render_quiz(request, quiz, item.position + 1, attempt=item.attempt)
     return redirect(_quiz_url(quiz, item.position + 1))
 
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -390,6 +392,41 @@ def test_quiz_page_costs_constant_queries(client, django_assert_max_num_queries,
     with django_assert_max_num_queries(10):
         response = client.get(url(quiz))
     assert response.status_code == 200
+
+
+# An htmx answer: the session, the section and quiz, the learner, the item with its
+# choices; the write (BEGIN, lock, is it answered, the answer in a savepoint, the day's
+# activity); then the panel: the answers, every item (no choices), the shown question's
+# choices. The attempt is the item's: not read again. (Under the test's transaction
+# BEGIN is a savepoint, and its release counts too.)
+CHECK_QUERIES = 16
+
+
+@pytest.mark.parametrize("n", [1, 20])
+def test_an_answer_costs_constant_queries_and_loads_one_questions_choices(
+    client, django_assert_max_num_queries, n
+):
+    quiz = QuizFactory()
+    QuestionFactory.create_batch(n, quiz=quiz)
+    attempt = open_attempt(client, quiz)
+    items = list(attempt.items.order_by("position"))
+    client.post(url(quiz, "check"), right_form(items[0]))  # the day's activity row
+    form = right_form(items[-1])
+    with django_assert_max_num_queries(CHECK_QUERIES) as recorded:
+        response = client.post(
+            url(quiz, "check"),
+            form,
+            headers={"HX-Request": "true", "HX-Target": "question-panel"},
+        )
+    assert response.status_code == 200
+    assert "Right" in response.content.decode()
+    choice_reads = [
+        q["sql"] for q in recorded.captured_queries if "quizzes_choice" in q["sql"]
+    ]
+    # The answered question's choices, for grading and then for the panel: one
+    # question's each time, never the whole quiz's.
+    assert len(choice_reads) == 2
+    assert all(re.search(r"question_id\" IN \(\d+\)", sql) for sql in choice_reads)
 
 
 def test_section_and_outline_show_the_best_full_attempt_and_whether_it_passed(
