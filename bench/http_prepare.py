@@ -37,7 +37,7 @@ def main(argv: list[str]) -> int:
     from django.utils import timezone
 
     from courses.learners import SESSION_KEY
-    from courses.models import Learner
+    from courses.models import Learner, SectionProgress
     from lessons.models import Section
     from quizzes import attempts, drills
     from quizzes.models import AttemptQuestion, Question, Quiz, ReviewCard
@@ -149,6 +149,18 @@ def main(argv: list[str]) -> int:
         shown = timezone.now() - timedelta(seconds=5)
         for thread in range(threads):
             learner, cookie, csrf = student()
+            # The course's sections opened, so the drill's queue holds their cards and
+            # each review's response shows the next one.
+            opened = timezone.now() - timedelta(days=1)
+            SectionProgress.objects.bulk_create(
+                SectionProgress(
+                    learner=learner,
+                    section_id=pk,
+                    first_opened_at=opened,
+                    last_opened_at=opened,
+                )
+                for pk in section_ids
+            )
             drills.cards_ensure(learner=learner, section_ids=section_ids)
             cards = list(ReviewCard.objects.filter(learner=learner).order_by("pk"))
             for run in range(runs):

@@ -15,6 +15,7 @@ from django.http import HttpRequest
 from courses.learners import SESSION_KEY
 from courses.models import Learner, SectionProgress, StudyDay
 from quizzes.attempts import attempts_merge
+from quizzes.context_processors import badge_forget
 from quizzes.drills import review_cards_merge
 
 
@@ -71,7 +72,7 @@ def learner_adopt_session(request: HttpRequest) -> Learner | None:
     session's data for a visitor who was anonymous."""
     user = request.user
     learner_id = request.session.pop(SESSION_KEY, None)
-    request.session.pop("drill_badge", None)  # counted for the anonymous learner
+    badge_forget(request)  # the account's count, before it adopts these cards
     if not user.is_authenticated or learner_id is None:
         return None
     anonymous = Learner.objects.filter(pk=learner_id, user=None).first()

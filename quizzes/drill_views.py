@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
@@ -117,12 +118,16 @@ def _render(
     *,
     context: dict | None = None,
     status: int = 200,
+    settings: DrillSettings | None = None,
+    after_review: bool = False,
 ) -> HttpResponse:
-    """The drill page: the next card (or the one in ``context``), counts and settings."""
+    """The drill page: the next card (or the one in ``context``), counts and settings.
+    ``after_review``: the cards were made when this drill was shown, so not again."""
     now = timezone.now()
-    settings = drills.settings_for(learner)
+    settings = settings or drills.settings_for(learner)
     section_ids = drills.drill_section_ids(learner=learner, settings=settings)
-    drills.cards_ensure(learner=learner, section_ids=section_ids)
+    if not after_review:
+        drills.cards_ensure(learner=learner, section_ids=section_ids)
     request.session.setdefault(SESSION_KEY, now.isoformat())
     counts = drills.queue_counts(
         learner=learner, settings=settings, section_ids=section_ids, now=now
@@ -134,7 +139,10 @@ def _render(
         "sections": Section.objects.filter(pk__in=section_ids)
         .select_related("course")
         .order_by("course__title", "chapter__number", "position"),
-        "chosen_section_ids": set(settings.sections.values_list("pk", flat=True)),
+        # Only the full page's settings form reads it, not the card fragment.
+        "chosen_section_ids": SimpleLazyObject(
+            lambda: set(settings.sections.values_list("pk", flat=True))
+        ),
         "available_sections": _available_sections(learner),
         "retention_choices": RETENTION_CHOICES,
         **(context or {}),
@@ -357,13 +365,14 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
         return _refuse(request, RATING_INVALID)
     if rating not in ReviewLog.Rating.values:
         return _refuse(request, RATING_INVALID)
+    settings = drills.settings_for(learner)
     try:
         log, _created = drills.review_record(
             learner=learner,
             token=token,
             rating=rating,
             now=timezone.now(),
-            settings=drills.settings_for(learner),
+            settings=settings,
         )
     except drills.TokenInvalid as exc:
         return _refuse(request, str(exc))
@@ -376,7 +385,11 @@ def review(request: HtmxHttpRequest) -> HttpResponse:
     )
     if request.htmx:
         return _render(
-            request, learner, context={"aids": aids, "aids_for": card} if aids else None
+            request,
+            learner,
+            context={"aids": aids, "aids_for": card} if aids else None,
+            settings=settings,
+            after_review=True,
         )
     response = redirect("drill:drill")
     if aids:

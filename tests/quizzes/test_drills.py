@@ -4,6 +4,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -11,6 +12,7 @@ from courses.models import Learner
 from quizzes import drills, scheduling
 from quizzes.drill_views import RATING_INVALID
 from quizzes.models import DrillSettings, ReviewCard, ReviewLog
+from tests.courses.factories import UserFactory
 from tests.lessons.factories import FlashcardFactory, MemoryAidFactory, SectionFactory
 from tests.quizzes.factories import QuestionFactory, QuizFactory
 
@@ -601,3 +603,53 @@ def test_counts_a_little_old_still_give_the_next_card(client, section):
     assert card is not None
     assert card.last_review is None
     assert card == ReviewCard.objects.filter(learner=learner).order_by("pk").first()
+
+
+BADGE = re.compile(r'<a href="/drill/">Drill <span class="count">(\d+) due')
+
+
+def test_a_review_updates_the_badge_without_writing_the_session(
+    client, section, django_assert_max_num_queries
+):
+    open_section(client, section)
+    html = client.get(reverse("drill:drill")).content.decode()
+    assert (
+        BADGE.search(client.get(section.get_absolute_url()).content.decode())[1] == "4"
+    )
+    with django_assert_max_num_queries(20) as recorded:
+        client.post(
+            reverse("drill:review"),
+            {"token": token_in(html), "rating": "3"},
+            headers={"HX-Request": "true", "HX-Target": "drill-card"},
+        )
+    writes = [q["sql"] for q in recorded.captured_queries if "UPDATE" in q["sql"]]
+    assert not [sql for sql in writes if "django_session" in sql]
+    assert not [
+        q
+        for q in recorded.captured_queries
+        if "INSERT INTO" in q["sql"] and "reviewcard" in q["sql"]
+    ]  # no cards made again
+    # The next page's navigation counts the card just reviewed out at once.
+    assert (
+        BADGE.search(client.get(section.get_absolute_url()).content.decode())[1] == "3"
+    )
+
+
+def test_logging_in_forgets_the_accounts_badge(client, section):
+    other = SectionFactory(course=section.course, chapter=section.chapter)
+    FlashcardFactory.create_batch(2, section=other)
+    user = UserFactory(password="a long enough password")
+    account = Client()
+    account.force_login(user)
+    assert (
+        BADGE.search(account.get(section.get_absolute_url()).content.decode())[1] == "4"
+    )
+    open_section(client, other)  # anonymously, another section: two more cards
+    client.post(
+        reverse("login"),
+        {"username": user.username, "password": "a long enough password"},
+    )
+    # The anonymous learner's cards joined the account's, and the badge says so at once.
+    assert (
+        BADGE.search(client.get(section.get_absolute_url()).content.decode())[1] == "6"
+    )
