@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import cache
 
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
@@ -75,11 +76,8 @@ def section_detail(
             # The first visit: the section's flashcards and questions join the drill.
             cards_ensure(learner=learner, section_ids=[ref.pk])
     own = {"ref": ref, "progress": progress, "best_attempt": state.best_attempt}
-    shell_key = None
-    if template == TEMPLATE and not request.htmx and set(request.GET) <= {"level"}:
-        # The plain page: the same for everyone but its holes (lessons/page_shell.py).
-        staff = bool(getattr(request.user, "is_staff", False))
-        shell_key = page_shell.key("section", ref.pk, ref.content_version, level, staff)
+    shell_key = _shell_key(request, template, ref, level)
+    if shell_key is not None:
         shell = page_shell.get(shell_key)
         if shell is not None:
             return HttpResponse(shell.fill(_holes(request, own)))
@@ -145,21 +143,38 @@ def section_detail(
     return HttpResponse(page)
 
 
+def _shell_key(request: HtmxHttpRequest, template: str, ref, level: str) -> str | None:
+    """The cache key of the response as a shell (lessons/page_shell.py), if it can be
+    one: the plain page (the same for everyone but its holes) and the summary fragment
+    (the same for everyone)."""
+    version = ref.content_version
+    if template == TEMPLATE and not request.htmx and set(request.GET) <= {"level"}:
+        staff = bool(getattr(request.user, "is_staff", False))
+        return page_shell.key("section", ref.pk, version, level, staff)
+    if template == f"{TEMPLATE}#summary-panel":
+        return page_shell.key("summary", ref.pk, version, level)
+    return None
+
+
 def _holes(request: HtmxHttpRequest, own: dict) -> dict[str, Callable[[], str]]:
     """How to render each of the section page's holes for this request: each is a
-    partial, given what it reads (no context processors: they would run once a hole)."""
-    own = {
-        **own,
-        "csrf_token": get_token(request),  # one masked token for every hole
-        "user": request.user,
-        **drill_badge(request),
-    }
+    partial, given what it reads (no context processors: they would run once a hole).
+    Nothing is computed for a shell without holes (the summary fragment)."""
+
+    @cache
+    def context() -> dict:
+        return {
+            **own,
+            "csrf_token": get_token(request),  # one masked token for every hole
+            "user": request.user,
+            **drill_badge(request),
+        }
 
     def partial(name: str) -> Callable[[], str]:
-        return lambda: get_template(name).render(own)
+        return lambda: get_template(name).render(context())
 
     return {
-        "csrf": lambda: own["csrf_token"],
+        "csrf": lambda: context()["csrf_token"],
         "drill-badge": partial("includes/header.html#drill-badge"),
         "account": partial("includes/header.html#account"),
         "quiz-score": partial(f"{TEMPLATE}#quiz-score"),

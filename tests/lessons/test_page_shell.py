@@ -143,3 +143,21 @@ def test_a_new_release_has_new_keys(monkeypatch):
     before = page_shell.key("section", 1, 1, "basic", False)
     monkeypatch.setattr(page_shell, "release", lambda: "another-release")
     assert page_shell.key("section", 1, 1, "basic", False) != before
+
+
+def test_the_summary_fragment_is_stored_once_per_level_and_version(
+    client, section, htmx_headers
+):
+    url = section.get_absolute_url()
+    headers = htmx_headers("summary-panel")
+    first = client.get(url, {"level": "medium"}, headers=headers).content.decode()
+    again = client.get(url, {"level": "medium"}, headers=headers).content.decode()
+    assert first == again
+    assert "<strong>medium</strong>" in again
+    assert "<html" not in again
+    assert [key for key in shells() if ":summary:" in key]
+    summary = section.summaries.get(level="medium")
+    summary.text = "A *changed* medium summary."
+    summary.save()  # a new version: a new entry
+    changed = client.get(url, {"level": "medium"}, headers=headers).content.decode()
+    assert "<em>changed</em>" in changed
