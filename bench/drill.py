@@ -288,6 +288,7 @@ def _label(sql: str, limit: int | None = 260) -> str:
     app prefixes or join conditions either, and at most ``limit`` characters."""
     text = sql.replace('"', "")
     text = re.sub(r"IN \((\d+, )+\d+\)", "IN (…)", text)
+    text = re.sub(r"ANY\(ARRAY\[(\d+, )*\d+\]\)", "ANY(…)", text)
     if limit is not None:
         text = re.sub(r"\b(quizzes|lessons|courses)_", "", text)
         text = re.sub(
@@ -352,9 +353,12 @@ def render_doc(results: list[dict], config: Config, elapsed: float) -> str:
             f"(loaded in {result['load_seconds'] / 60:.1f} min)"
             for result in results
         )
-        + ". SQLite runs with the project's settings (WAL, `synchronous=NORMAL`, "
-        "`BEGIN IMMEDIATE`) and no `ANALYZE`, as the app never runs it; PostgreSQL with "
-        "its stock configuration after a `VACUUM ANALYZE` (what autovacuum would leave).",
+        + ". Both run with the project's settings (config/settings/base.py): SQLite in "
+        "WAL mode with `synchronous=NORMAL` and `BEGIN IMMEDIATE`, its WAL checkpoints "
+        "done by the backend's thread (config/sqlite/checkpointer.py), not by commits, "
+        "and no `ANALYZE`, as the app never runs it; PostgreSQL through psycopg with "
+        "server-side binding and prepared statements, the server in its stock "
+        "configuration after a `VACUUM ANALYZE` (what autovacuum would leave).",
         f"- Method: {config.iterations} timed calls of each operation after "
         f"{config.warmup} warm-up calls, each for a random learner (and for a review, a "
         "random card of theirs, shown a few seconds earlier with a fresh token). "
@@ -1069,7 +1073,11 @@ def _inline(sql: str, params) -> str:
         return sql
     try:
         return sql % tuple(
-            f"'{value}'" if isinstance(value, str | datetime) else value
+            f"'{value}'"
+            if isinstance(value, str | datetime)
+            else f"ARRAY[{', '.join(map(str, value))}]"
+            if isinstance(value, list)
+            else value
             for value in params
         )
     except (TypeError, ValueError):

@@ -155,13 +155,24 @@ class QueueCounts:
         return max(1, round(self.total * SECONDS_PER_REVIEW / 60)) if self.total else 0
 
 
+def _as_array(connection) -> bool:
+    # On PostgreSQL the sections are one array parameter: one statement (prepared once)
+    # for any number of sections, and few enough parameters for psycopg to cache its
+    # conversion of the statement (it does not past 50).
+    return connection.vendor == "postgresql"
+
+
 @lru_cache(maxsize=64)
 def _counts_sql(alias: str, sections: int) -> str:
     """The statement counting a learner's queue, for ``sections`` drill sections."""
-    quote = connections[alias].ops.quote_name
-    in_drill = (
-        f"section_id IN ({', '.join(['%s'] * sections)})" if sections else "1 = 0"
-    )
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    if not sections:
+        in_drill = "1 = 0"
+    elif _as_array(connection):
+        in_drill = "section_id = ANY(%s)"
+    else:
+        in_drill = f"section_id IN ({', '.join(['%s'] * sections)})"
     # Cards introduced today count whatever their section, as their reviews do.
     return (
         f"SELECT COUNT(CASE WHEN {in_drill} AND last_review IS NOT NULL AND due <= %s"
@@ -187,10 +198,11 @@ def queue_counts(
     connection = connections[alias]
     at = connection.ops.adapt_datetimefield_value
     day_start = at(_day_start(now))
+    sections = [section_ids] if _as_array(connection) and section_ids else section_ids
     with connection.cursor() as cursor:
         cursor.execute(
             _counts_sql(alias, len(section_ids)),
-            [*section_ids, at(now), *section_ids, day_start]
+            [*sections, at(now), *sections, day_start]
             + [learner.pk, day_start, learner.pk],
         )
         due_total, new_total, introduced, reviews = cursor.fetchone()

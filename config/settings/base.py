@@ -117,10 +117,23 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # connection (reconnecting cost ~3 ms a request). runserver starts a thread per
     # request, which would leave a connection behind per thread: not with DEBUG on.
     DATABASES["default"]["CONN_MAX_AGE"] = 0 if DEBUG else 60
+    # Django's backend, but commits do not copy the WAL back into the database file (a
+    # WAL checkpoint): a thread in each process does it (config/sqlite/checkpointer.py).
+    DATABASES["default"]["ENGINE"] = "config.sqlite"
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
+    }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters travel apart from the SQL (psycopg's server-side binding), so a
+    # statement a connection has run 5 times is prepared: PostgreSQL parses and plans it
+    # once per connection, not per call (the drill's pick: 4.5-5 ms -> 3.3-3.6 ms).
+    # Behind PgBouncer in transaction mode, set "prepare_threshold": None.
+    DATABASES["default"]["OPTIONS"] = {
+        **DATABASES["default"].get("OPTIONS", {}),
+        "server_side_binding": True,
+        "prepare_threshold": 5,
     }
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
