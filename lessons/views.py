@@ -94,6 +94,8 @@ def section_detail(
         "ref": ref,
         "section": section,
         "cache_timeout": section_cache.TIMEOUT,
+        # An upgrade's templates never meet fragments cached by the release before.
+        "cache_version": f"{ref.content_version}:{page_shell.release()}",
         "level": level,
         "level_tabs": study.level_tabs(level),
         "summary": SimpleLazyObject(

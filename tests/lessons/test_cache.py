@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from courses.models import Learner, SectionProgress
+from lessons import page_shell
 from lessons.cache import changes_batched
 from lessons.models import Section, Summary
 from quizzes.models import Question
@@ -260,6 +261,18 @@ def test_the_version_is_in_the_key(client, section):
     assert "behind the cache" not in page(client, section)
     Section.objects.filter(pk=section.pk).update(content_version=version(section) + 1)
     assert "behind the cache" in page(client, section)
+
+
+def test_a_new_release_never_reads_the_old_releases_fragments(
+    client, section, monkeypatch
+):
+    page(client, section, card="1")  # fragments only: a flashcard URL is not a shell
+    Summary.objects.filter(section=section, level="basic").update(
+        text_html="<p>Rendered by the new templates.</p>"
+    )
+    assert "new templates" not in page(client, section, card="1")
+    monkeypatch.setattr(page_shell, "release", lambda: "the-next-release")
+    assert "new templates" in page(client, section, card="1")
 
 
 def test_a_dialogue_stepped_by_url_is_rendered_not_cached(client, section):
