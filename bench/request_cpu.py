@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -74,9 +75,9 @@ def setup() -> Path:
     )
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{work / 'db.sqlite3'}")
     if os.environ["DATABASE_URL"].startswith("postgres"):
-        from bench.http import pg_create
+        from bench.http import pg_recreate
 
-        pg_create(os.environ["DATABASE_URL"])
+        pg_recreate(os.environ["DATABASE_URL"])
     import django
 
     django.setup()
@@ -143,7 +144,20 @@ def main(argv: list[str]) -> int:
                 out(f"    {sql[:160]}")
         if profiler:
             out(profiler.output_text(unicode=False, color=False, show_all=False))
+    cleanup(work)
     return 0
+
+
+def cleanup(work: Path) -> None:
+    """Drop what setup() made: the temporary directory, and a PostgreSQL database."""
+    from django.db import connections
+
+    connections.close_all()
+    if os.environ["DATABASE_URL"].startswith("postgres"):
+        from bench.http import pg_drop
+
+        pg_drop(os.environ["DATABASE_URL"])
+    shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
