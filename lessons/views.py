@@ -19,6 +19,7 @@ from courses.progress import progress_set_done, progress_visit_update
 from lessons import cache as section_cache
 from lessons import page_shell, queries, study
 from lessons.glossary import glossary_index
+from lessons.models import Section
 from lessons.page_state import section_page_state
 from quizzes.context_processors import drill_badge
 from quizzes.drills import cards_ensure
@@ -145,7 +146,9 @@ def section_detail(
     return HttpResponse(page)
 
 
-def _shell_key(request: HtmxHttpRequest, template: str, ref, level: str) -> str | None:
+def _shell_key(
+    request: HtmxHttpRequest, template: str, ref: Section, level: str
+) -> str | None:
     """The cache key of the response as a shell (lessons/page_shell.py), if it can be
     one: the plain page (the same for everyone but its holes) and the summary fragment
     (the same for everyone)."""
