@@ -21,7 +21,7 @@ from lessons import page_shell, queries, study
 from lessons.glossary import glossary_index
 from lessons.models import Section
 from lessons.page_state import section_page_state
-from quizzes.context_processors import drill_badge
+from quizzes.context_processors import badge_forget, drill_badge
 from quizzes.drills import cards_ensure
 from quizzes.queries import best_attempts
 
@@ -74,8 +74,10 @@ def section_detail(
             learner=learner, section=ref, progress=progress
         )
         if first_visit:
-            # The first visit: the section's flashcards and questions join the drill.
+            # The first visit: the section's flashcards and questions join the drill,
+            # and the navigation's count of them is made afresh.
             cards_ensure(learner=learner, section_ids=[ref.pk])
+            badge_forget(request)
     own = {"ref": ref, "progress": progress, "best_attempt": state.best_attempt}
     shell_key = _shell_key(request, template, ref, level)
     if shell_key is not None:

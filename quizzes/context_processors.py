@@ -41,7 +41,8 @@ def badge_store(request: HttpRequest, counts: drills.QueueCounts) -> dict:
 
 
 def badge_forget(request: HttpRequest) -> None:
-    """After the learner's cards changed other than by a review (a login merged them)."""
+    """After the learner's cards changed other than by a review: a section opened for
+    the first time, other drill sections chosen, a login that merged them."""
     key = _key(request)
     if key is not None:
         cache.delete(key)

@@ -25,7 +25,7 @@ from lessons.models import Flashcard, MemoryAid, Section
 from lessons.queries import visible_section
 from quizzes import drills, export, scheduling
 from quizzes.attempts import option_orders
-from quizzes.context_processors import badge_store
+from quizzes.context_processors import badge_forget, badge_store
 from quizzes.forms import AnswerInvalid, AnswerTampered, read_response
 from quizzes.grading import grade
 from quizzes.models import DrillSettings, Question, ReviewCard, ReviewLog
@@ -416,6 +416,7 @@ def settings_update(request: HtmxHttpRequest) -> HttpResponse:
     settings.new_per_day = new_per_day
     settings.save(update_fields=["desired_retention", "new_per_day"])
     settings.sections.set(section_ids)
+    badge_forget(request)  # other sections: another count
     return redirect("drill:drill")
 
 

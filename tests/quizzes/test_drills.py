@@ -653,3 +653,13 @@ def test_logging_in_forgets_the_accounts_badge(client, section):
     assert (
         BADGE.search(client.get(section.get_absolute_url()).content.decode())[1] == "6"
     )
+
+
+def test_opening_another_section_counts_its_cards_at_once(client, section):
+    other = SectionFactory(course=section.course, chapter=section.chapter)
+    FlashcardFactory.create_batch(2, section=other)
+    assert (
+        BADGE.search(client.get(section.get_absolute_url()).content.decode())[1] == "4"
+    )
+    # Its first visit adds two cards: the badge says so, not the count of a minute ago.
+    assert BADGE.search(client.get(other.get_absolute_url()).content.decode())[1] == "6"
