@@ -7,7 +7,7 @@ from functools import cache
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
-from django.template.loader import get_template, render_to_string
+from django.template.loader import render_to_string
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -17,7 +17,7 @@ from courses.learners import SESSION_KEY as LEARNER_SESSION_KEY
 from courses.learners import learner_get_or_create, learner_set_summary_level
 from courses.progress import progress_set_done, progress_visit_update
 from lessons import cache as section_cache
-from lessons import page_shell, queries, study
+from lessons import page_holes, page_shell, queries, study
 from lessons.glossary import glossary_index
 from lessons.models import Section
 from lessons.page_state import section_page_state
@@ -83,7 +83,8 @@ def section_detail(
     if shell_key is not None:
         shell = page_shell.get(shell_key)
         if shell is not None:
-            return HttpResponse(shell.fill(_holes(request, own)))
+            holes = _holes(request, own) if shell.holes else {}
+            return HttpResponse(shell.fill(holes))
 
     section = SimpleLazyObject(
         lambda: queries.section_page(
@@ -165,27 +166,61 @@ def _shell_key(
 
 def _holes(request: HtmxHttpRequest, own: dict) -> dict[str, Callable[[], str]]:
     """How to render each of the section page's holes for this request: each is a
-    partial, given what it reads (no context processors: they would run once a hole).
-    Nothing is computed for a shell without holes (the summary fragment)."""
+    partial given only the plain values it shows (lessons/page_holes.py), so that
+    visitors who see the same share its text. Nothing is computed for a shell without
+    holes (the summary fragment)."""
+    token = cache(lambda: get_token(request))  # one masked token for every hole
+    ref, progress, best = own["ref"], own["progress"], own["best_attempt"]
+    section = page_holes.SectionRef(
+        ref.pk, ref.number, page_holes.CourseRef(ref.course.slug)
+    )
+    score = page_holes.Score(best.percent, best.passed) if best else None
 
-    @cache
-    def context() -> dict:
-        return {
-            **own,
-            "csrf_token": get_token(request),  # one masked token for every hole
-            "user": request.user,
-            **drill_badge(request),
-        }
+    def badge() -> str:
+        counts = drill_badge(request)["drill_badge"]
+        return page_holes.render(
+            "includes/header.html#drill-badge",
+            csrf_token=token(),
+            drill_badge=page_holes.Badge(counts["total"], counts["minutes"])
+            if counts
+            else None,
+        )
 
-    def partial(name: str) -> Callable[[], str]:
-        return lambda: get_template(name).render(context())
+    def account() -> str:
+        user = request.user
+        return page_holes.render(
+            "includes/header.html#account",
+            csrf_token=token(),
+            user=page_holes.Visitor(
+                user.is_authenticated, user.is_staff, user.get_username()
+            ),
+        )
+
+    def quiz_score() -> str:
+        return page_holes.render(
+            f"{TEMPLATE}#quiz-score",
+            csrf_token=token(),
+            ref=section,
+            best_attempt=score,
+        )
+
+    def mark_done() -> str:
+        return page_holes.render(
+            f"{TEMPLATE}#mark-done-form",
+            csrf_token=token(),
+            ref=section,
+            progress=page_holes.Progress(progress.is_done, progress.done_at)
+            if progress
+            else None,
+            best_attempt=score,
+        )
 
     return {
-        "csrf": lambda: context()["csrf_token"],
-        "drill-badge": partial("includes/header.html#drill-badge"),
-        "account": partial("includes/header.html#account"),
-        "quiz-score": partial(f"{TEMPLATE}#quiz-score"),
-        "mark-done": partial(f"{TEMPLATE}#mark-done-form"),
+        "csrf": token,
+        "drill-badge": badge,
+        "account": account,
+        "quiz-score": quiz_score,
+        "mark-done": mark_done,
     }
 
 

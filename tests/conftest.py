@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 
+from lessons import page_holes
 from tests.courses.factories import StaffUserFactory, UserFactory
 from tests.lessons.factories import SectionFactory
 
@@ -14,6 +15,7 @@ def _empty_cache():
     """Cached pages are keyed by row ids and versions, which a rolled-back test database
     hands out again (SQLite): every test starts with an empty cache."""
     cache.clear()
+    page_holes.memo_clear()
     yield
     cache.clear()
 
