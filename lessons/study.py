@@ -36,10 +36,14 @@ def _query(anchor: str, **params: Any) -> str:
     return f"?{urlencode(params)}#{anchor}"
 
 
+# Django builds an enum's ``values`` afresh on every read; this is read on every page.
+SUMMARY_LEVELS = frozenset(SummaryLevel.values)
+
+
 def summary_level(requested: str | None, preferred: str | None) -> str:
     """The level asked for, else the learner's last one, else basic."""
     for level in (requested, preferred):
-        if level in SummaryLevel.values:
+        if level in SUMMARY_LEVELS:
             return level
     return SummaryLevel.BASIC
 
