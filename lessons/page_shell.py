@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -86,9 +88,40 @@ def key(*parts: object) -> str:
     return ":".join(["page-shell", release(), *map(str, parts)])
 
 
+# Shells this process has read or made, most recent last. A key names one section
+# version, level and release, so its shell never changes: keeping it here saves the
+# cache's read and unpickling (a network round trip with Redis) on every request.
+_kept: OrderedDict[str, Shell] = OrderedDict()
+KEPT = 256  # at ~40 KB a page, ~10 MB at most per process
+_kept_lock = threading.Lock()  # runserver and threaded servers share the dict
+
+
 def get(cache_key: str) -> Shell | None:
-    return django_cache.get(cache_key)
+    with _kept_lock:
+        shell = _kept.get(cache_key)
+        if shell is not None:
+            _kept.move_to_end(cache_key)
+            return shell
+    shell = django_cache.get(cache_key)
+    if shell is not None:
+        _keep(cache_key, shell)
+    return shell
 
 
 def put(cache_key: str, shell: Shell, timeout: int) -> None:
     django_cache.set(cache_key, shell, timeout)
+    _keep(cache_key, shell)
+
+
+def _keep(cache_key: str, shell: Shell) -> None:
+    with _kept_lock:
+        _kept[cache_key] = shell
+        _kept.move_to_end(cache_key)
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+
+
+def kept_clear() -> None:
+    """Forget the shells kept in this process (tests: their databases reuse ids)."""
+    with _kept_lock:
+        _kept.clear()

@@ -7,12 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
 from courses.models import Learner
 from lessons import page_holes
+from tests.conftest import clear_caches
 from tests.courses.factories import UserFactory
 from tests.lessons.factories import section_with_every_part
 from tests.lessons.test_page_shell import CSRF_INPUT, page, without_tokens
@@ -28,8 +28,7 @@ def section():
 
 def fresh_and_from_shell(client: Client, section) -> tuple[str, str]:
     """The page rendered in full (nothing cached), then served from its shell."""
-    cache.clear()
-    page_holes.memo_clear()
+    clear_caches()
     return page(client, section), page(client, section)
 
 

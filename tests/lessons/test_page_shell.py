@@ -161,3 +161,33 @@ def test_the_summary_fragment_is_stored_once_per_level_and_version(
     summary.save()  # a new version: a new entry
     changed = client.get(url, {"level": "medium"}, headers=headers).content.decode()
     assert "<em>changed</em>" in changed
+
+
+def test_a_shell_is_kept_by_the_process_until_its_section_changes(
+    client, section, monkeypatch
+):
+    page(client, section)
+    page(client, section)
+    read = []
+    real_get = cache.get
+    monkeypatch.setattr(
+        page_shell.django_cache, "get", lambda key: read.append(key) or real_get(key)
+    )
+    assert "Shell section" in page(client, section)
+    # The process kept the shell: the cache was not asked for it.
+    assert [key for key in read if "page-shell" in key] == []
+    section.title = "Renamed section"
+    section.save()  # a new version: a new key, so the kept shell is never read again
+    html = page(client, section)
+    assert "Renamed section" in html
+    assert "Shell section" not in html
+
+
+def test_the_process_keeps_a_bounded_number_of_shells(monkeypatch):
+    monkeypatch.setattr(page_shell, "KEPT", 2)
+    shell = page_shell.Shell(("x",), ())
+    for name in ("a", "b", "c"):
+        page_shell.put(name, shell, 60)
+    page_shell.get("b")  # used: kept over "c"
+    page_shell.put("d", shell, 60)
+    assert list(page_shell._kept) == ["b", "d"]

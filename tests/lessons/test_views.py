@@ -3,9 +3,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 
 from lessons.models import Summary
+from tests.conftest import clear_caches
 from tests.lessons.factories import (
     DraftSectionFactory,
     SectionFactory,
@@ -140,7 +140,7 @@ def test_section_page_query_count_does_not_grow_with_content(
     client.get(
         section.get_absolute_url()
     )  # the first visit creates the learner and session
-    cache.clear()
+    clear_caches()
     with django_assert_max_num_queries(SECTION_PAGE_QUERIES):
         cold = client.get(section.get_absolute_url())
     with django_assert_max_num_queries(SECTION_PAGE_WARM_QUERIES):
