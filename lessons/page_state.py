@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cached_property
 from typing import TypeVar
 
 from django.db import connection
@@ -68,10 +69,75 @@ _BY_SESSION = _sql("l.id = %s AND l.user_id IS NULL")
 
 @dataclass
 class SectionPageState:
-    ref: Section  # pk, number, title, status, content_version, quiz_pk, course
-    learner: Learner | None  # pk and summary_level; None when they have none yet
-    progress: SectionProgress | None
-    best_attempt: Attempt | None  # score, total and quiz.pass_mark: percent and passed
+    """The statement's row. The model instances are made when first read: a request
+    served a cached fragment needs only the version and the learner."""
+
+    section_id: int
+    content_version: int
+    row: tuple
+    course_slug: str
+    number: str
+    user_id: int | None
+
+    @cached_property
+    def ref(self) -> Section:
+        """pk, number, title, status, content_version, quiz_pk, course."""
+        (pk, course_id, course_title, title, status, version, quiz_pk) = self.row[:7]
+        ref = _load(
+            Section,
+            id=pk,
+            course_id=course_id,
+            number=self.number,
+            title=title,
+            status=status,
+            content_version=version,
+        )
+        ref.course = _load(
+            Course, id=course_id, slug=self.course_slug, title=course_title
+        )
+        ref.quiz_pk = quiz_pk
+        return ref
+
+    @cached_property
+    def learner(self) -> Learner | None:
+        """pk and summary_level; None when they have none yet."""
+        learner_pk, summary_level = self.row[8:10]
+        if learner_pk is None:
+            return None
+        return _load(
+            Learner, id=learner_pk, user_id=self.user_id, summary_level=summary_level
+        )
+
+    @cached_property
+    def progress(self) -> SectionProgress | None:
+        learner_pk = self.row[8]
+        progress_pk, first_opened, last_opened, done_at = self.row[10:14]
+        if progress_pk is None:
+            return None
+        return _load(
+            SectionProgress,
+            id=progress_pk,
+            learner_id=learner_pk,
+            section_id=self.section_id,
+            first_opened_at=_aware(first_opened),
+            last_opened_at=_aware(last_opened),
+            done_at=_aware(done_at),
+        )
+
+    @cached_property
+    def best_attempt(self) -> Attempt | None:
+        """score, total and quiz.pass_mark: percent and passed."""
+        quiz_pk, pass_mark, learner_pk = self.row[6], self.row[7], self.row[8]
+        attempt_pk, score, total = self.row[14:17]
+        if attempt_pk is None:
+            return None
+        best = _load(
+            Attempt, id=attempt_pk, learner_id=learner_pk, score=score, total=total
+        )
+        best.quiz = _load(
+            Quiz, id=quiz_pk, section_id=self.section_id, pass_mark=pass_mark
+        )
+        return best
 
 
 def _aware(value: datetime | str | None) -> datetime | None:
@@ -111,42 +177,11 @@ def section_page_state(
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such section.")
-    (
-        pk, course_id, course_title, title, status, version,
-        quiz_pk, pass_mark,
-        learner_pk, summary_level,
-        progress_pk, first_opened, last_opened, done_at,
-        attempt_pk, score, total,
-    ) = row  # fmt: skip
-    ref = _load(
-        Section,
-        id=pk,
-        course_id=course_id,
+    return SectionPageState(
+        section_id=row[0],
+        content_version=row[5],
+        row=row,
+        course_slug=course_slug,
         number=number,
-        title=title,
-        status=status,
-        content_version=version,
+        user_id=user.pk,
     )
-    ref.course = _load(Course, id=course_id, slug=course_slug, title=course_title)
-    ref.quiz_pk = quiz_pk
-    learner = progress = best = None
-    if learner_pk is not None:
-        learner = _load(
-            Learner, id=learner_pk, user_id=user.pk, summary_level=summary_level
-        )
-    if progress_pk is not None:
-        progress = _load(
-            SectionProgress,
-            id=progress_pk,
-            learner_id=learner_pk,
-            section_id=pk,
-            first_opened_at=_aware(first_opened),
-            last_opened_at=_aware(last_opened),
-            done_at=_aware(done_at),
-        )
-    if attempt_pk is not None:
-        best = _load(
-            Attempt, id=attempt_pk, learner_id=learner_pk, score=score, total=total
-        )
-        best.quiz = _load(Quiz, id=quiz_pk, section_id=pk, pass_mark=pass_mark)
-    return SectionPageState(ref, learner, progress, best)

@@ -19,8 +19,7 @@ from courses.progress import progress_set_done, progress_visit_update
 from lessons import cache as section_cache
 from lessons import page_holes, page_shell, queries, study
 from lessons.glossary import glossary_index
-from lessons.models import Section
-from lessons.page_state import section_page_state
+from lessons.page_state import SectionPageState, section_page_state
 from quizzes.context_processors import badge_forget, drill_badge
 from quizzes.drills import cards_ensure
 from quizzes.queries import best_attempts
@@ -62,13 +61,17 @@ def section_detail(
         user=request.user,
         learner_id=request.session.get(LEARNER_SESSION_KEY),
     )
-    ref, progress = state.ref, state.progress
     learner = state.learner or learner_get_or_create(request)
     requested = request.GET.get("level")
     level = study.summary_level(requested, learner.summary_level)
     if requested == level:
         learner_set_summary_level(learner=learner, level=level)
     template, dialogue_number = _template(request)
+    shell_key = _shell_key(request, template, state, level)
+    shell = page_shell.get(shell_key) if shell_key is not None else None
+    if shell is not None and not shell.holes:  # the summary fragment: no one's own
+        return HttpResponse(shell.fill({}))
+    ref, progress = state.ref, state.progress
     if template == TEMPLATE:  # opening the page is a visit; swapping a fragment is not
         progress, first_visit = progress_visit_update(
             learner=learner, section=ref, progress=progress
@@ -79,12 +82,8 @@ def section_detail(
             cards_ensure(learner=learner, section_ids=[ref.pk])
             badge_forget(request)
     own = {"ref": ref, "progress": progress, "best_attempt": state.best_attempt}
-    shell_key = _shell_key(request, template, ref, level)
-    if shell_key is not None:
-        shell = page_shell.get(shell_key)
-        if shell is not None:
-            holes = _holes(request, own) if shell.holes else {}
-            return HttpResponse(shell.fill(holes))
+    if shell is not None:
+        return HttpResponse(shell.fill(_holes(request, own)))
 
     section = SimpleLazyObject(
         lambda: queries.section_page(
@@ -150,17 +149,17 @@ def section_detail(
 
 
 def _shell_key(
-    request: HtmxHttpRequest, template: str, ref: Section, level: str
+    request: HtmxHttpRequest, template: str, state: SectionPageState, level: str
 ) -> str | None:
     """The cache key of the response as a shell (lessons/page_shell.py), if it can be
     one: the plain page (the same for everyone but its holes) and the summary fragment
     (the same for everyone)."""
-    version = ref.content_version
+    pk, version = state.section_id, state.content_version
     if template == TEMPLATE and not request.htmx and set(request.GET) <= {"level"}:
         staff = bool(getattr(request.user, "is_staff", False))
-        return page_shell.key("section", ref.pk, version, level, staff)
+        return page_shell.key("section", pk, version, level, staff)
     if template == f"{TEMPLATE}#summary-panel":
-        return page_shell.key("summary", ref.pk, version, level)
+        return page_shell.key("summary", pk, version, level)
     return None
 
 

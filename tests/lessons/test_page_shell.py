@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from courses.models import Learner
-from lessons import page_shell
+from lessons import page_shell, page_state
 from tests.courses.factories import UserFactory
 from tests.lessons.factories import section_with_every_part
 from tests.quizzes.factories import AttemptFactory
@@ -161,6 +161,27 @@ def test_the_summary_fragment_is_stored_once_per_level_and_version(
     summary.save()  # a new version: a new entry
     changed = client.get(url, {"level": "medium"}, headers=headers).content.decode()
     assert "<em>changed</em>" in changed
+
+
+def test_the_summary_fragment_from_its_shell_reads_only_the_learner(
+    client, section, htmx_headers, monkeypatch
+):
+    url = section.get_absolute_url()
+    headers = htmx_headers("summary-panel")
+    client.get(url, {"level": "medium"}, headers=headers)
+    made = []
+    real_load = page_state._load
+    monkeypatch.setattr(
+        page_state,
+        "_load",
+        lambda model, **values: (
+            made.append(model.__name__) or real_load(model, **values)
+        ),
+    )
+    response = client.get(url, {"level": "medium"}, headers=headers)
+    assert "<strong>medium</strong>" in response.content.decode()
+    # The section, progress and score are never made: the fragment shows none of them.
+    assert made == ["Learner"]
 
 
 def test_a_shell_is_kept_by_the_process_until_its_section_changes(
