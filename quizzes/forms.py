@@ -8,10 +8,12 @@ missing field, an over-long answer) is ``AnswerTampered``, a 400 that records no
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.http import QueryDict
 
 from quizzes.grading import parse_number
-from quizzes.models import AttemptQuestion, Question
+from quizzes.models import AttemptQuestion, Choice, Question
 
 MAX_ANSWER_LENGTH = 500
 
@@ -55,8 +57,11 @@ def _text(data: QueryDict) -> str:
     return text
 
 
-def read_response(item: AttemptQuestion, data: QueryDict) -> dict:
-    """The response dict for ``item``'s question from the posted form ``data``."""
+def read_response(
+    item: AttemptQuestion, data: QueryDict, *, choices: Iterable[Choice] | None = None
+) -> dict:
+    """The response dict for ``item``'s question from the posted form ``data``.
+    ``choices``: the question's, when the caller has them loaded."""
     kind = item.question.kind
     options = list(item.choice_order)
     if kind in {Question.Kind.SINGLE_CHOICE, Question.Kind.TRUE_FALSE}:
@@ -86,7 +91,9 @@ def read_response(item: AttemptQuestion, data: QueryDict) -> dict:
             raise AnswerInvalid(SAME_PLACE_TWICE)
         return {"order": sorted(places, key=places.get)}
     if kind == Question.Kind.MATCHING:
-        rights = {choice.pk: choice.match for choice in item.question.choices.all()}
+        if choices is None:
+            choices = item.question.choices.all()
+        rights = {choice.pk: choice.match for choice in choices}
         pairs = {}
         for left in options:
             value = data.get(f"match-{left}")

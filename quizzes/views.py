@@ -3,14 +3,16 @@ from __future__ import annotations
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from config.http import HtmxHttpRequest, fragment_template
+from courses.learners import SESSION_KEY as LEARNER_SESSION_KEY
 from courses.learners import learner_for_request, learner_get_or_create
-from quizzes import attempts, queries
+from quizzes import answering, attempts, queries
 from quizzes.forms import AnswerInvalid, AnswerTampered, read_response
 from quizzes.grading import grade
 from quizzes.models import Attempt, AttemptQuestion, Quiz
@@ -23,8 +25,23 @@ NOT_YOUR_ATTEMPT = "That attempt is not yours, or not at this quiz."
 
 
 def _quiz_url(quiz: Quiz, position: int | None = None) -> str:
-    url = reverse("quizzes:quiz", args=[quiz.section.course.slug, quiz.section.number])
+    return _quiz_url_for(quiz.section.course.slug, quiz.section.number, position)
+
+
+def _quiz_url_for(course_slug: str, number: str, position: int | None = None) -> str:
+    url = reverse("quizzes:quiz", args=[course_slug, number])
     return f"{url}?q={position}#question-panel" if position else url
+
+
+def _swaps_fragments(request: HtmxHttpRequest) -> bool:
+    """An htmx request that swaps a part of the page (not a boosted one: a whole page)."""
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def _quiz(request: HtmxHttpRequest, course_slug: str, number: str) -> Quiz:
+    return queries.quiz_for_section(
+        course_slug=course_slug, number=number, user=request.user
+    )
 
 
 def _refuse(request: HtmxHttpRequest, quiz: Quiz, message: str) -> HttpResponse:
@@ -66,6 +83,7 @@ def _render_quiz(
     *,
     error: str = "",
     attempt: Attempt | None = None,
+    fragment: bool = False,
 ) -> HttpResponse:
     """The quiz page (or its question panel) at ``position``, for ``attempt`` (an open
     one of the learner's, when a view has it already) or the learner's open attempt."""
@@ -76,7 +94,10 @@ def _render_quiz(
     items = queries.attempt_items(attempt, choices=False)
     if not items:
         raise Http404("This quiz has no questions.")
-    answered = sum(item.answer is not None for item in items)
+    answered = 0
+    for number, entry in enumerate(items, 1):
+        entry.number = number
+        answered += entry.answer is not None
     if position is None:  # resume at the first unanswered question
         position = next(
             (i for i, item in enumerate(items, 1) if item.answer is None), 1
@@ -91,12 +112,16 @@ def _render_quiz(
         "items": items,
         "position": position,
         "answered": answered,
+        "total": len(items),
         "progress_percent": round(100 * answered / len(items)),
         "previous_position": position - 1 if position > 1 else None,
         "next_position": position + 1 if position < len(items) else None,
         **_question_context(current, error=error),
     }
-    template = fragment_template(request, QUIZ_TEMPLATE, QUIZ_FRAGMENTS)
+    if fragment:
+        template = f"{QUIZ_TEMPLATE}#question-panel"
+    else:
+        template = fragment_template(request, QUIZ_TEMPLATE, QUIZ_FRAGMENTS)
     return render(request, template, context)
 
 
@@ -135,24 +160,56 @@ def _item(request: HtmxHttpRequest, quiz: Quiz) -> AttemptQuestion | None:
 
 @require_POST
 def check(request: HtmxHttpRequest, course_slug: str, number: str) -> HttpResponse:
-    quiz = queries.quiz_for_section(
-        course_slug=course_slug, number=number, user=request.user
+    """Answer a question. With htmx, the response is what changed: the feedback in place
+    of the form, and out of band the question's step and the answered count; without,
+    a redirect to the question, where the feedback is shown."""
+    target = answering.item_to_answer(
+        course_slug=course_slug,
+        number=number,
+        user=request.user,
+        learner_id=request.session.get(LEARNER_SESSION_KEY),
+        item_id=_position(request.POST.get("item")),
     )
-    item = _item(request, quiz)
-    if item is None:
-        return _refuse(request, quiz, NOT_YOUR_QUESTION)
+    if target is None:
+        return _refuse(request, _quiz(request, course_slug, number), NOT_YOUR_QUESTION)
+    item = target.item
     try:
-        response = read_response(item, request.POST)
-        attempts.attempt_answer(item=item, response=response)
-    except AnswerTampered as exc:
-        return _refuse(request, quiz, str(exc))
-    except attempts.AttemptClosed as exc:
-        return _refuse(request, quiz, str(exc))
+        response = read_response(item, request.POST, choices=target.choices)
+        if target.finished:  # (and under the lock, if it finishes meanwhile)
+            raise attempts.AttemptClosed(attempts.ATTEMPT_FINISHED)
+        answer, result = attempts.attempt_answer(
+            item=item, response=response, choices=target.choices
+        )
+    except (AnswerTampered, attempts.AttemptClosed) as exc:
+        return _refuse(request, _quiz(request, course_slug, number), str(exc))
     except AnswerInvalid as exc:
-        return _render_quiz(request, quiz, item.position + 1, error=str(exc))
-    if request.htmx:  # the attempt is open: answering a closed one raised above
-        return _render_quiz(request, quiz, item.position + 1, attempt=item.attempt)
-    return redirect(_quiz_url(quiz, item.position + 1))
+        quiz = _quiz(request, course_slug, number)
+        if not _swaps_fragments(request):
+            return _render_quiz(request, quiz, item.position + 1, error=str(exc))
+        # The whole panel again, with the message (the form targets only its own area).
+        page = _render_quiz(
+            request, quiz, item.position + 1, error=str(exc), fragment=True
+        )
+        return reswap(retarget(page, "#question-panel"), "outerHTML")
+    if not _swaps_fragments(request):
+        return redirect(_quiz_url_for(course_slug, number, item.position + 1))
+    item.number = item.position + 1
+    item.answer = answer
+    context = {
+        "item": item,
+        "result": result,
+        "answer": answer,
+        "entry": item,
+        "position": item.number,
+        # Counted when read: one more unless this question was answered then already.
+        "answered": target.answered + (not target.already_answered),
+        "total": target.total,
+        "oob": True,
+    }
+    html = get_template(f"{QUIZ_TEMPLATE}#question-checked").render(context)
+    # The answer area, whatever the form targeted (a page from before this response's
+    # shape targeted the whole panel).
+    return reswap(retarget(HttpResponse(html), "#question-answer"), "innerHTML")
 
 
 @require_POST

@@ -326,6 +326,32 @@ def test_a_tampered_answer_is_refused_in_place(page: Page, live_server, quiz):
     assert Answer.objects.count() == 1
 
 
+def test_a_check_swaps_in_only_what_changed_and_the_page_keeps_working(
+    page: Page, live_server, quiz
+):
+    """The htmx check answers with the feedback and, out of band, the question's step
+    and the answered count: the swapped-in step link must work as the others do."""
+    problems = collect_problems(page)
+    page.goto(quiz_url(live_server, quiz))
+    remember_page(page)
+    page.get_by_role("radio", name="Wrong", exact=True).check()
+    check(page)
+    expect(panel(page, 1).get_by_text("Not quite.", exact=True)).to_be_visible()
+    expect(panel(page, 1)).to_contain_text(f"1 of {TOTAL} answered")
+    link = step_link(page, 1, "wrong")
+    expect(link).to_be_visible()
+    expect(link).to_have_attribute("aria-current", "step")
+    expect(link).not_to_have_attribute("hx-swap-oob", "true")
+    step_link(page, 3, "not answered").click()
+    expect(panel(page, 3)).to_be_visible()
+    step_link(page, 1, "wrong").click()  # the swapped-in link, with htmx too
+    expect(panel(page, 1)).to_contain_text("Not quite.")
+    assert_not_reloaded(page)
+    for part in ("#question-panel", "#question-answer", "#question-message"):
+        assert page.locator(part).count() == 1, part
+    assert not problems, problems
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_quiz_and_result_pages_have_no_axe_violations(
     page: Page, live_server, quiz, scheme: str
