@@ -138,7 +138,7 @@ def main(argv: list[str]) -> int:
                                         "POST",
                                         path,
                                         urlencode(data),
-                                        **post_headers(cookie, csrf, "question-panel"),
+                                        **post_headers(cookie, csrf, "question-answer"),
                                     )
                                 )
                 (out / f"quiz.{run}.{thread}").write_text("".join(lines[:posts]))
