@@ -12,7 +12,7 @@ from courses.models import StudyDay
 
 
 @cache
-def _upsert_sql(alias: str) -> str:
+def activity_upsert_sql(alias: str) -> str:
     # One statement whether or not today's row exists yet (SQLite 3.24+, PostgreSQL 9.5+),
     # atomic under concurrent requests: the unique (learner, day) constraint arbitrates.
     # Through the ORM it was an UPDATE, then on the day's first action a savepoint, an
@@ -36,5 +36,6 @@ def activity_record(*, learner_id: int, on: date | None = None) -> None:
     connection = connections[alias]
     with connection.cursor() as cursor:
         cursor.execute(
-            _upsert_sql(alias), [learner_id, connection.ops.adapt_datefield_value(day)]
+            activity_upsert_sql(alias),
+            [learner_id, connection.ops.adapt_datefield_value(day)],
         )

@@ -19,11 +19,12 @@ from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import reswap, retarget
 
 from config.http import HtmxHttpRequest, fragment_template
+from courses.learners import SESSION_KEY as LEARNER_SESSION_KEY
 from courses.learners import learner_for_request, learner_get_or_create
 from courses.models import Learner
 from lessons.models import Flashcard, MemoryAid, Section
 from lessons.queries import visible_section
-from quizzes import drills, export, scheduling
+from quizzes import drills, export, reviewing, scheduling
 from quizzes.attempts import option_orders
 from quizzes.context_processors import badge_forget, badge_store
 from quizzes.forms import AnswerInvalid, AnswerTampered, read_response
@@ -136,9 +137,7 @@ def _render(
     page = {
         "settings": settings,
         "counts": counts,
-        "sections": Section.objects.filter(pk__in=section_ids)
-        .select_related("course")
-        .order_by("course__title", "chapter__number", "position"),
+        "has_sections": bool(section_ids),
         # Only the full page's settings form reads it, not the card fragment.
         "chosen_section_ids": SimpleLazyObject(
             lambda: set(settings.sections.values_list("pk", flat=True))
@@ -352,49 +351,87 @@ def hint(request: HtmxHttpRequest) -> HttpResponse:
     return _render(request, learner, context=context)
 
 
+def _refuse_review(request: HtmxHttpRequest, message: str) -> HttpResponse:
+    _learner_or_404(request)  # no learner at all: a 404, before anything else
+    return _refuse(request, message)
+
+
 @require_POST
 def review(request: HtmxHttpRequest) -> HttpResponse:
-    learner = _learner_or_404(request)
     token = request.POST.get("token", "")
     try:
-        drills.token_payload(token)  # a bad token is refused before a bad rating
+        # A bad token is refused before a bad rating.
+        payload = drills.token_payload(token)
         rating = int(request.POST.get("rating", ""))
     except drills.TokenInvalid as exc:
-        return _refuse(request, str(exc))
+        return _refuse_review(request, str(exc))
     except ValueError:
-        return _refuse(request, RATING_INVALID)
+        return _refuse_review(request, RATING_INVALID)
     if rating not in ReviewLog.Rating.values:
-        return _refuse(request, RATING_INVALID)
-    settings = drills.settings_for(learner)
+        return _refuse_review(request, RATING_INVALID)
+    user = request.user
+    now = timezone.now()
     try:
-        log, _created = drills.review_record(
-            learner=learner,
+        reviewed = reviewing.review_submit(
+            user_id=user.pk if user.is_authenticated else None,
+            learner_id=request.session.get(LEARNER_SESSION_KEY),
             token=token,
+            payload=payload,
             rating=rating,
-            now=timezone.now(),
-            settings=settings,
+            now=now,
         )
     except drills.TokenInvalid as exc:
-        return _refuse(request, str(exc))
+        return _refuse_review(request, str(exc))
+    log = reviewed.log
     card = log.card
     # After "Again", the memory aids of that card: the moment a mnemonic helps.
-    aids = (
-        list(MemoryAid.objects.filter(flashcards=card.flashcard_id))
-        if card.flashcard_id and log.rating == ReviewLog.Rating.AGAIN
-        else []
-    )
+    again = bool(card.flashcard_id) and log.rating == ReviewLog.Rating.AGAIN
     if request.htmx:
+        template = fragment_template(request, TEMPLATE, FRAGMENTS)
+        if template != TEMPLATE:
+            return _card_after_review(request, reviewed, template, now)
+        aids = (
+            list(MemoryAid.objects.filter(flashcards=card.flashcard_id))
+            if again
+            else []
+        )
+        settings = reviewed.drill.settings
         return _render(
             request,
-            learner,
+            reviewed.drill.learner,
             context={"aids": aids, "aids_for": card} if aids else None,
-            settings=settings,
+            settings=settings if settings.pk else None,  # the page's form saves them
             after_review=True,
         )
     response = redirect("drill:drill")
-    if aids:
+    if again and MemoryAid.objects.filter(flashcards=card.flashcard_id).exists():
         response["Location"] += f"?aids={card.pk}"
     return response
+
+
+def _card_after_review(
+    request: HtmxHttpRequest, reviewed: reviewing.Reviewed, template: str, now
+) -> HttpResponse:
+    """The card fragment after a review: what ``_render`` shows in it, from a few
+    hand-written statements (quizzes/reviewing.py) instead of the whole page's."""
+    drill, log = reviewed.drill, reviewed.log
+    started = request.session.setdefault(SESSION_KEY, now.isoformat())
+    counts, summary = reviewing.queue_now(
+        drill=drill, now=now, session_started=timezone.datetime.fromisoformat(started)
+    )
+    badge_store(request, counts)
+    context: dict = {"has_sections": bool(drill.section_ids)}
+    card = log.card
+    if card.flashcard_id and log.rating == ReviewLog.Rating.AGAIN:
+        aids = reviewing.memory_aids(card)
+        if aids:
+            context.update(aids=aids, aids_for=card)
+    following = reviewing.next_card(drill=drill, counts=counts, now=now)
+    if following is None:
+        context.update(card=None, summary=summary)
+    else:
+        context.update(_show(following, drill.settings, now))
+    return render(request, template, context)
 
 
 @require_POST

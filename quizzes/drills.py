@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.core import signing
-from django.db import IntegrityError, connections, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import (
     Count,
     F,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -27,6 +28,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from courses.activity import activity_upsert_sql
 from courses.activity import activity_record
 from courses.models import Learner, SectionProgress
 from lessons.models import Flashcard
@@ -136,7 +138,7 @@ def in_sections(section_ids: Iterable[int]) -> Q:
     return Q(section_id__in=list(section_ids))
 
 
-def _day_start(now: datetime) -> datetime:
+def day_start(now: datetime) -> datetime:
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -162,17 +164,26 @@ def _as_array(connection) -> bool:
     return connection.vendor == "postgresql"
 
 
+def in_drill_sql(connection, sections: int) -> str:
+    """The condition "a card of the drill's ``sections`` sections", on ``section_id``;
+    its parameters are ``in_drill_params``."""
+    if not sections:
+        return "1 = 0"
+    if _as_array(connection):
+        return "section_id = ANY(%s)"
+    return f"section_id IN ({', '.join(['%s'] * sections)})"
+
+
+def in_drill_params(connection, section_ids: list[int]) -> list:
+    return [section_ids] if _as_array(connection) and section_ids else section_ids
+
+
 @lru_cache(maxsize=64)
 def _counts_sql(alias: str, sections: int) -> str:
     """The statement counting a learner's queue, for ``sections`` drill sections."""
     connection = connections[alias]
     quote = connection.ops.quote_name
-    if not sections:
-        in_drill = "1 = 0"
-    elif _as_array(connection):
-        in_drill = "section_id = ANY(%s)"
-    else:
-        in_drill = f"section_id IN ({', '.join(['%s'] * sections)})"
+    in_drill = in_drill_sql(connection, sections)
     # Cards introduced today count whatever their section, as their reviews do.
     return (
         f"SELECT COUNT(CASE WHEN {in_drill} AND last_review IS NOT NULL AND due <= %s"
@@ -197,13 +208,12 @@ def queue_counts(
     alias = ReviewCard.objects.db
     connection = connections[alias]
     at = connection.ops.adapt_datetimefield_value
-    day_start = at(_day_start(now))
-    sections = [section_ids] if _as_array(connection) and section_ids else section_ids
+    today = at(day_start(now))
+    sections = in_drill_params(connection, section_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             _counts_sql(alias, len(section_ids)),
-            [*sections, at(now), *sections, day_start]
-            + [learner.pk, day_start, learner.pk],
+            [*sections, at(now), *sections, today] + [learner.pk, today, learner.pk],
         )
         due_total, new_total, introduced, reviews = cursor.fetchone()
     room = max(0, settings.reviews_per_day - reviews)
@@ -333,9 +343,184 @@ def read_token(token: str, *, learner: Learner) -> tuple[ReviewCard, dict]:
     return card, payload
 
 
-def _log_key(token: str) -> str:
+def log_key(token: str) -> str:
     # The token is long and signed; its nonce and card make it unique, so store a digest.
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def aware(value: datetime | str | None) -> datetime | None:
+    """SQLite hands back naive UTC datetimes (text from an expression); PostgreSQL aware."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+# What scheduling a card reads, in this order (attnames): the lock's columns.
+CARD_STATE = (
+    "id",
+    "learner_id",
+    "section_id",
+    "flashcard_id",
+    "question_id",
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "first_review",
+    "created_at",
+)
+_CARD_TIMES = frozenset({"due", "last_review", "first_review", "created_at"})
+
+
+def columns(model: type[Model], names: Iterable[str], table: str = "") -> str:
+    """``names`` (attnames) as the quoted columns of ``model``'s table (as ``table``, if
+    given), for hand-written SQL."""
+    quote = connection_for(model).ops.quote_name
+    prefix = f"{table}." if table else ""
+    fields = {field.attname: field for field in model._meta.concrete_fields}
+    return ", ".join(prefix + quote(fields[name].column) for name in names)
+
+
+def connection_for(model: type[Model]):
+    return connections[router.db_for_write(model)]
+
+
+def card_from_row(values: Sequence) -> ReviewCard:
+    """A ``ReviewCard`` as the ORM would load it with the ``CARD_STATE`` columns."""
+    row = [
+        aware(value) if name in _CARD_TIMES else value
+        for name, value in zip(CARD_STATE, values, strict=True)
+    ]
+    return ReviewCard.from_db(connection_for(ReviewCard).alias, CARD_STATE, row)
+
+
+@dataclass(frozen=True)
+class _WriteSql:
+    lock: str  # (card id, learner id): the card's CARD_STATE, locked
+    insert: str  # the log (RETURNING its id where the database can)
+    update: str  # the card's new state
+    # PostgreSQL: the log, the card and the day's activity in one statement (data-
+    # modifying CTEs), one round trip instead of three.
+    together: str | None
+
+
+@lru_cache(maxsize=8)
+def _write_sql(alias: str) -> _WriteSql:
+    """A review's statements, written out: through the ORM, building them cost more
+    Python than the database spent running them."""
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    cards = quote(ReviewCard._meta.db_table)
+    logs = quote(ReviewLog._meta.db_table)
+
+    def col(model: type[Model], name: str) -> str:
+        return quote(model._meta.get_field(name).column)
+
+    lock = (
+        f"SELECT {columns(ReviewCard, CARD_STATE)} FROM {cards}"
+        f" WHERE {col(ReviewCard, 'id')} = %s AND {col(ReviewCard, 'learner')} = %s"
+        + (" FOR UPDATE" if connection.features.has_select_for_update else "")
+    )
+    fields = ("card", "learner", "rating", "reviewed_at", "duration_ms")
+    fields += ("desired_retention", "correct", "token")
+    insert = (
+        f"INSERT INTO {logs} ({', '.join(col(ReviewLog, name) for name in fields)})"
+        f" VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    if connection.features.can_return_columns_from_insert:
+        insert += f" RETURNING {col(ReviewLog, 'id')}"
+    state = ("state", "step", "stability", "difficulty", "due", "last_review")
+    state += ("first_review",)
+    update = (
+        f"UPDATE {cards} SET {', '.join(f'{col(ReviewCard, name)} = %s' for name in state)}"
+        f" WHERE {col(ReviewCard, 'id')} = %s"
+    )
+    together = None
+    if connection.vendor == "postgresql":
+        together = (
+            f"WITH logged AS ({insert}), moved AS ({update}),"
+            f" studied AS ({activity_upsert_sql(alias)}) SELECT * FROM logged"
+        )
+    return _WriteSql(lock, insert, update, together)
+
+
+def card_lock_sql(alias: str) -> str:
+    """The statement reading and locking one card of a learner: (card id, learner id)."""
+    return _write_sql(alias).lock
+
+
+def review_write(
+    card: ReviewCard,
+    *,
+    payload: dict,
+    key: str,
+    rating: int,
+    now: datetime,
+    desired_retention: float,
+) -> ReviewLog:
+    """Inside the caller's transaction, with ``card`` locked: the log, the card's new state
+    and the day's activity (three statements; one on PostgreSQL). ``card`` gets its new
+    state; the log is
+    returned (its ``card`` is ``card``). The log's unique token raises ``IntegrityError``
+    when this showing was recorded already."""
+    connection = connection_for(ReviewCard)
+    ops = connection.ops
+    sql = _write_sql(connection.alias)
+    if card.last_review is not None and card.last_review > now:
+        # A review of another showing took the lock first, though it began later: this
+        # one counts as after it, so the log's time order stays the order applied.
+        now = card.last_review
+    shown_at = datetime.fromtimestamp(payload["shown"], tz=now.tzinfo)
+    duration = min(max(0, int((now - shown_at).total_seconds() * 1000)), 2**31 - 1)
+    # The server's verdict on a question, carried by the token since grading.
+    correct = payload.get("correct") if card.question_id else None
+    state = scheduling.review(card, rating, at=now, desired_retention=desired_retention)
+    scheduling.apply_fsrs(card, state)
+    if card.first_review is None:
+        card.first_review = now
+    at = ops.adapt_datetimefield_value
+    logged = [card.pk, card.learner_id, rating, at(now), duration]
+    logged += [desired_retention, correct, key]
+    moved = [card.state, card.step, card.stability, card.difficulty, at(card.due)]
+    moved += [at(card.last_review), at(card.first_review), card.pk]
+    with connection.cursor() as cursor:
+        if sql.together:
+            studied = [card.learner_id, ops.adapt_datefield_value(now.date())]
+            cursor.execute(sql.together, logged + moved + studied)
+            log_id = cursor.fetchone()[0]
+        else:
+            cursor.execute(sql.insert, logged)
+            if connection.features.can_return_columns_from_insert:
+                log_id = cursor.fetchone()[0]
+            else:
+                log_id = ops.last_insert_id(cursor, ReviewLog._meta.db_table, "id")
+            cursor.execute(sql.update, moved)
+    if not sql.together:
+        activity_record(learner_id=card.learner_id, on=now.date())
+    log = ReviewLog(
+        pk=log_id,
+        card=card,
+        learner_id=card.learner_id,
+        rating=rating,
+        reviewed_at=now,
+        duration_ms=duration,
+        desired_retention=desired_retention,
+        correct=correct,
+        token=key,
+    )
+    log._state.adding, log._state.db = False, connection.alias
+    return log
+
+
+def review_repeated(*, key: str, learner_id: int) -> ReviewLog | None:
+    """The log a repeated post of a showing recorded first (its card with it), if it is
+    ``learner_id``'s."""
+    log = ReviewLog.objects.select_related("card").filter(token=key).first()
+    return log if log is not None and log.learner_id == learner_id else None
 
 
 def review_record(
@@ -345,6 +530,7 @@ def review_record(
     rating: int,
     now: datetime,
     settings: DrillSettings,
+    payload: dict | None = None,
 ) -> tuple[ReviewLog, bool]:
     """Record the rating of the showing ``token`` stands for, once; return (log, created).
 
@@ -352,48 +538,33 @@ def review_record(
     card's new state, the day's activity. A second post of the same token hits the
     token's unique constraint and returns the first log, changing nothing. A token that
     is not ``learner``'s raises ``TokenInvalid``. ``log.card`` is the card, bare.
+    ``payload``: the token's, when the caller has read it already.
     """
-    payload = token_payload(token)
-    key = _log_key(token)
-    shown_at = datetime.fromtimestamp(payload["shown"], tz=now.tzinfo)
-    duration = max(0, int((now - shown_at).total_seconds() * 1000))
+    payload = payload if payload is not None else token_payload(token)
+    key = log_key(token)
+    connection = connection_for(ReviewCard)
     try:
-        with transaction.atomic():
-            # Unordered (a primary key matches one row): no ORDER BY to build.
-            found = list(
-                ReviewCard.objects.select_for_update().filter(
-                    pk=payload["card"], learner=learner
+        with transaction.atomic(using=connection.alias):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    card_lock_sql(connection.alias), [payload["card"], learner.pk]
                 )
-            )
-            if not found:
+                row = cursor.fetchone()
+            if row is None:
                 raise TokenInvalid(TOKEN_INVALID)
-            card = found[0]
-            state = scheduling.review(
-                card, rating, at=now, desired_retention=settings.desired_retention
-            )
-            log = ReviewLog.objects.create(
-                card=card,
-                learner_id=card.learner_id,
+            log = review_write(
+                card_from_row(row),
+                payload=payload,
+                key=key,
                 rating=rating,
-                reviewed_at=now,
-                duration_ms=min(duration, 2**31 - 1),
+                now=now,
                 desired_retention=settings.desired_retention,
-                # The server's verdict on a question, carried by the token since grading.
-                correct=payload.get("correct") if card.question_id else None,
-                token=key,
             )
-            fields = ["state", "step", "stability", "difficulty", "due", "last_review"]
-            if card.first_review is None:
-                card.first_review = now
-                fields.append("first_review")
-            scheduling.apply_fsrs(card, state)
-            card.save(update_fields=fields)
-            activity_record(learner_id=card.learner_id, on=now.date())
     except IntegrityError:  # this token was recorded already: the first one stands
-        log = ReviewLog.objects.select_related("card").filter(token=key).first()
-        if log is None or log.learner_id != learner.pk:
+        first = review_repeated(key=key, learner_id=learner.pk)
+        if first is None:
             raise
-        return log, False
+        return first, False
     return log, True
 
 
@@ -459,7 +630,7 @@ def drill_stats(*, learner: Learner, now: datetime) -> DrillStats:
     per_day = dict(
         ReviewLog.objects.filter(
             learner=learner,
-            reviewed_at__gte=_day_start(now) - timedelta(days=STATS_DAYS - 1),
+            reviewed_at__gte=day_start(now) - timedelta(days=STATS_DAYS - 1),
         )
         .annotate(day=TruncDate("reviewed_at"))
         .values("day")

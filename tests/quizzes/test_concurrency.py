@@ -102,3 +102,48 @@ def test_an_answer_racing_the_finish_is_either_counted_or_refused():
     answers = Answer.objects.filter(attempt=attempt, is_correct=True).count()
     assert finished.score == answers  # the score counts exactly what was recorded
     assert outcome in {"answered", "AttemptClosed"}
+
+
+def test_a_drill_review_posted_twice_at_once_is_recorded_once():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from quizzes import drills, reviewing, scheduling
+    from quizzes.models import ReviewCard, ReviewLog
+    from tests.lessons.factories import FlashcardFactory
+
+    flashcard = FlashcardFactory()
+    learner = Learner.objects.create()
+    drills.cards_ensure(learner=learner, section_ids=[flashcard.section_id])
+    card = ReviewCard.objects.get()
+    now = timezone.now()
+    same = drills.card_token(card, shown_at=now - timedelta(seconds=3))
+    other = drills.card_token(card, shown_at=now - timedelta(seconds=2))
+
+    def review(token, rating):
+        def job():
+            done = reviewing.review_submit(
+                user_id=None,
+                learner_id=learner.pk,
+                token=token,
+                payload=drills.token_payload(token),
+                rating=rating,
+                now=timezone.now(),
+            )
+            return done.log.pk, done.created
+
+        return job
+
+    # The same showing twice (a double click): one log, the first's, for both.
+    (first, created_a), (second, created_b) = run_together(
+        review(same, 3), review(same, 1)
+    )
+    assert first == second
+    assert {created_a, created_b} == {True, False}
+    # Two showings of one card at once: both count, one after the other (the lock).
+    run_together(review(other, 4), review(drills.card_token(card, shown_at=now), 2))
+    logs = list(ReviewLog.objects.order_by("reviewed_at", "pk"))
+    assert len(logs) == 3
+    card.refresh_from_db()
+    assert scheduling.card_replay(card, logs).due == card.due

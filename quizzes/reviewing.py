@@ -1,0 +1,363 @@
+"""A drill review over htmx, in few statements: the most frequent write a student makes.
+
+The drill page itself (drill_views._render) reads the learner, their settings, their
+sections, the queue and the next card through the ORM. A review needs the same figures
+around one write, and building those queries cost several times what the database
+spent running them (docs/performance.md), so here they are written out:
+
+1. ``review_submit``: in the review's transaction, one statement reads the learner (by
+   the session or the account), their drill settings and sections, and locks the card;
+   then the log, the card's new state and the day's activity (``drills.review_write``:
+   three statements, one on PostgreSQL).
+2. ``queue_now``: one statement counts the queue (what ``drills.queue_counts`` counts)
+   with the session's summary and the next due time; ``next_card``, only when a card
+   is next, picks it (as ``drills.next_card``) with its section and flashcard, in one
+   more. A quiz question's text and options are the same for every learner: they come
+   from the cache, keyed by the section's content version (lessons/cache.py).
+3. ``memory_aids``: after "Again" on a flashcard, its aids and front, in one statement.
+
+The view (``drill_views.review``) renders only the card fragment htmx swaps in; a plain
+form post still gets the redirect to the page, and any other htmx request the page.
+Each is tested against the ORM code it stands for (tests/quizzes/test_reviewing.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+
+from django.core.cache import cache
+from django.db import IntegrityError, connections, transaction
+
+from courses.models import Learner, SectionProgress
+from lessons.cache import TIMEOUT
+from lessons.models import Flashcard, MemoryAid, Section
+from quizzes import drills
+from quizzes.models import DrillSettings, Question, ReviewCard, ReviewLog
+
+
+@dataclass
+class Drill:
+    """A learner's drill as a review reads it."""
+
+    learner: Learner  # pk and user_id
+    settings: DrillSettings  # saved or defaults: retention and daily limits
+    section_ids: list[int]  # as drills.drill_section_ids
+
+
+@dataclass
+class Reviewed:
+    drill: Drill
+    log: ReviewLog  # log.card: the card, bare
+    created: bool  # False: this showing was recorded already, by an earlier post
+
+
+def _ids(value: str | list | None) -> list[int]:
+    """Section ids aggregated by the database: text on SQLite, an array on PostgreSQL."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return sorted(int(pk) for pk in value.split(","))
+    return sorted(value)
+
+
+def _id_list(connection, column: str, rest: str) -> str:
+    """The ids of ``SELECT column rest`` as one value (``_ids`` reads it)."""
+    if connection.vendor == "postgresql":
+        return f"ARRAY(SELECT {column} {rest})"
+    return f"(SELECT group_concat({column}) {rest})"
+
+
+@lru_cache(maxsize=8)
+def _submit_sql(alias: str, by_user: bool) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    through = DrillSettings.sections.through
+    chosen = _id_list(
+        connection,
+        f"m.{quote(through._meta.get_field('section').column)}",
+        f"FROM {quote(through._meta.db_table)} m"
+        f" WHERE m.{quote(through._meta.get_field('drillsettings').column)} = d.id",
+    )
+    opened = _id_list(
+        connection,
+        "p.section_id",
+        f"FROM {quote(SectionProgress._meta.db_table)} p WHERE p.learner_id = l.id",
+    )
+    match = "l.user_id = %s" if by_user else "l.id = %s AND l.user_id IS NULL"
+    lock = " FOR UPDATE OF c" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {drills.columns(ReviewCard, drills.CARD_STATE, 'c')}, l.user_id,"
+        " d.id, d.desired_retention, d.new_per_day, d.reviews_per_day,"
+        f" {chosen}, {opened}"
+        f" FROM {quote(ReviewCard._meta.db_table)} c"
+        f" JOIN {quote(Learner._meta.db_table)} l ON l.id = c.learner_id"
+        f" LEFT JOIN {quote(DrillSettings._meta.db_table)} d ON d.learner_id = l.id"
+        f" WHERE c.id = %s AND {match}{lock}"
+    )
+
+
+def _drill(learner_id: int, row: tuple) -> Drill:
+    """The learner, settings (defaults when they have none yet) and sections read."""
+    user_id, settings_pk, retention, new_per_day, reviews_per_day, chosen, opened = row
+    alias = drills.connection_for(ReviewCard).alias
+    learner = Learner.from_db(alias, ["id", "user_id"], [learner_id, user_id])
+    if settings_pk is None:
+        settings = DrillSettings(learner=learner)
+    else:
+        settings = DrillSettings.from_db(
+            alias,
+            ["id", "learner_id", "desired_retention", "new_per_day", "reviews_per_day"],
+            [settings_pk, learner_id, retention, new_per_day, reviews_per_day],
+        )
+    return Drill(learner, settings, _ids(chosen) or _ids(opened))
+
+
+def review_submit(
+    *,
+    user_id: int | None,
+    learner_id: int | None,
+    token: str,
+    payload: dict,
+    rating: int,
+    now: datetime,
+) -> Reviewed:
+    """Record a rating as ``drills.review_record`` does, reading the learner's drill in
+    the same statement that locks the card. The learner is the account's (``user_id``)
+    or else the anonymous session's (``learner_id``). ``TokenInvalid`` when there is no
+    such learner or the card is not theirs (the caller tells the two apart)."""
+    connection = drills.connection_for(ReviewCard)
+    by_user = user_id is not None
+    if not by_user and learner_id is None:
+        raise drills.TokenInvalid(drills.TOKEN_INVALID)
+    key = drills.log_key(token)
+    width = len(drills.CARD_STATE)
+    try:
+        with transaction.atomic(using=connection.alias):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _submit_sql(connection.alias, by_user),
+                    [payload["card"], user_id if by_user else learner_id],
+                )
+                row = cursor.fetchone()
+            if row is None:
+                raise drills.TokenInvalid(drills.TOKEN_INVALID)
+            card = drills.card_from_row(row[:width])
+            drill = _drill(card.learner_id, row[width:])
+            log = drills.review_write(
+                card,
+                payload=payload,
+                key=key,
+                rating=rating,
+                now=now,
+                desired_retention=drill.settings.desired_retention,
+            )
+    except IntegrityError:  # this showing was recorded already: the first one stands
+        first = drills.review_repeated(key=key, learner_id=card.learner_id)
+        if first is None:
+            raise
+        return Reviewed(drill, first, False)
+    return Reviewed(drill, log, True)
+
+
+# ---------------------------------------------------------------- what comes next
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The session's reviews, shown when no card is left (``drill_views._summary``)."""
+
+    reviewed: int
+    right: int
+    minutes: float
+    next_due: datetime | None
+
+
+@lru_cache(maxsize=64)
+def _queue_sql(alias: str, sections: int) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    in_drill = drills.in_drill_sql(connection, sections)
+    logs = quote(ReviewLog._meta.db_table)
+    # One pass over the learner's cards (review_card_learner_due), one over today's
+    # reviews (review_log_learner_time, covering) and one over the session's.
+    return (
+        "SELECT k.due_total, k.new_total, k.introduced, k.next_due,"
+        " t.reviews, s.reviewed, s.remembered, s.ms FROM"
+        " (SELECT"
+        f" COUNT(CASE WHEN {in_drill} AND last_review IS NOT NULL AND due <= %s"
+        " THEN 1 END) AS due_total,"
+        f" COUNT(CASE WHEN {in_drill} AND last_review IS NULL THEN 1 END) AS new_total,"
+        " COUNT(CASE WHEN first_review >= %s THEN 1 END) AS introduced,"
+        f" MIN(CASE WHEN {in_drill} AND last_review IS NOT NULL THEN due END)"
+        " AS next_due"
+        f" FROM {quote(ReviewCard._meta.db_table)} WHERE learner_id = %s) k,"
+        f" (SELECT COUNT(*) AS reviews FROM {logs}"
+        " WHERE learner_id = %s AND reviewed_at >= %s) t,"
+        " (SELECT COUNT(*) AS reviewed,"
+        " COUNT(CASE WHEN rating > %s THEN 1 END) AS remembered,"
+        " COALESCE(SUM(duration_ms), 0) AS ms"
+        f" FROM {logs} WHERE learner_id = %s AND reviewed_at >= %s) s"
+    )
+
+
+def queue_now(
+    *, drill: Drill, now: datetime, session_started: datetime
+) -> tuple[drills.QueueCounts, Summary]:
+    """Today's queue (as ``drills.queue_counts``) and the session's summary since
+    ``session_started``, in one statement."""
+    connection = drills.connection_for(ReviewCard)
+    at = connection.ops.adapt_datetimefield_value
+    day_start = at(drills.day_start(now))
+    sections = drills.in_drill_params(connection, drill.section_ids)
+    learner_id = drill.learner.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _queue_sql(connection.alias, len(drill.section_ids)),
+            [*sections, at(now), *sections, day_start, *sections, learner_id]
+            + [learner_id, day_start]
+            + [ReviewLog.Rating.AGAIN, learner_id, at(session_started)],
+        )
+        row = cursor.fetchone()
+    due_total, new_total, introduced, next_due, reviews, reviewed, right, ms = row
+    settings = drill.settings
+    room = max(0, settings.reviews_per_day - reviews)
+    counts = drills.QueueCounts(
+        due=min(due_total, room),
+        due_total=due_total,
+        new=min(new_total, max(0, settings.new_per_day - introduced), room),
+    )
+    summary = Summary(reviewed, right, round(ms / 60000, 1), drills.aware(next_due))
+    return counts, summary
+
+
+_DISPLAY = (
+    ("number", "title", "content_version"),
+    ("front_html", "back_html", "hint"),
+)
+
+
+@lru_cache(maxsize=64)
+def _next_sql(alias: str, sections: int, due: bool, new: bool) -> str:
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    in_drill = drills.in_drill_sql(connection, sections)
+    cards = quote(ReviewCard._meta.db_table)
+    # The picks of drills._ready: bare rows of one learner, in review_card_learner_due.
+    picks = []
+    if due:
+        picks.append(
+            f"(SELECT id FROM {cards} WHERE learner_id = %s AND {in_drill}"
+            " AND last_review IS NOT NULL AND due <= %s"
+            " ORDER BY due, stability, id LIMIT 1)"
+        )
+    if new:
+        picks.append(
+            f"(SELECT id FROM {cards} WHERE learner_id = %s AND {in_drill}"
+            " AND last_review IS NULL ORDER BY due, id LIMIT 1)"
+        )
+    section, flashcard = _DISPLAY
+    pick = picks[0] if len(picks) == 1 else f"COALESCE({', '.join(picks)})"
+    return (
+        f"SELECT {drills.columns(ReviewCard, drills.CARD_STATE, 'c')},"
+        f" {drills.columns(Section, section, 's')},"
+        f" {drills.columns(Flashcard, flashcard, 'f')}"
+        f" FROM {cards} c"
+        f" JOIN {quote(Section._meta.db_table)} s ON s.id = c.section_id"
+        f" LEFT JOIN {quote(Flashcard._meta.db_table)} f ON f.id = c.flashcard_id"
+        f" WHERE c.id = {pick}"
+    )
+
+
+def _question(question_id: int, *, section_id: int, version: int) -> Question:
+    """A question with its choices, from the cache (the same for every learner)."""
+    key = f"quizzes:section:{section_id}:v{version}:question:{question_id}"
+    question = cache.get(key)
+    if question is None:
+        question = Question.objects.prefetch_related("choices").get(pk=question_id)
+        cache.set(key, question, TIMEOUT)
+    return question
+
+
+def next_card(
+    *, drill: Drill, counts: drills.QueueCounts, now: datetime
+) -> ReviewCard | None:
+    """The next card (as ``drills.next_card``) with what showing its front needs: its
+    section, flashcard or question (with choices), in one statement (a question from
+    the cache, or one more statement and its choices')."""
+    if not (counts.due or counts.new):
+        return None
+    connection = drills.connection_for(ReviewCard)
+    sections = drills.in_drill_params(connection, drill.section_ids)
+    params: list = []
+    if counts.due:
+        params += [
+            drill.learner.pk,
+            *sections,
+            connection.ops.adapt_datetimefield_value(now),
+        ]
+    if counts.new:
+        params += [drill.learner.pk, *sections]
+    sql = _next_sql(
+        connection.alias, len(drill.section_ids), bool(counts.due), bool(counts.new)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    width = len(drills.CARD_STATE)
+    card = drills.card_from_row(row[:width])
+    section_fields, flashcard_fields = _DISPLAY
+    number, title, version = row[width : width + 3]
+    card.section = Section.from_db(
+        connection.alias,
+        ["id", *section_fields],
+        [card.section_id, number, title, version],
+    )
+    if card.flashcard_id:
+        card.flashcard = Flashcard.from_db(
+            connection.alias,
+            ["id", "section_id", *flashcard_fields],
+            [card.flashcard_id, card.section_id, *row[width + 3 :]],
+        )
+        card.question = None
+    else:
+        card.flashcard = None
+        card.question = _question(
+            card.question_id, section_id=card.section_id, version=version
+        )
+    return card
+
+
+@lru_cache(maxsize=8)
+def _aids_sql(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    through = MemoryAid.flashcards.through
+    aid_column = quote(through._meta.get_field("memoryaid").column)
+    card_column = quote(through._meta.get_field("flashcard").column)
+    return (
+        f"SELECT f.front_html, {drills.columns(MemoryAid, _AID_FIELDS, 'a')}"
+        f" FROM {quote(Flashcard._meta.db_table)} f"
+        f" JOIN {quote(through._meta.db_table)} t ON t.{card_column} = f.id"
+        f" JOIN {quote(MemoryAid._meta.db_table)} a ON a.id = t.{aid_column}"
+        " WHERE f.id = %s ORDER BY a.position, a.id"
+    )
+
+
+_AID_FIELDS = ("id", "kind", "title", "text_html")
+
+
+def memory_aids(card: ReviewCard) -> list[MemoryAid]:
+    """A flashcard card's memory aids (as ``card.flashcard.memory_aids.all()``), its
+    flashcard's front with them: one statement."""
+    connection = drills.connection_for(MemoryAid)
+    with connection.cursor() as cursor:
+        cursor.execute(_aids_sql(connection.alias), [card.flashcard_id])
+        rows = cursor.fetchall()
+    if rows:
+        card.flashcard = Flashcard.from_db(
+            connection.alias, ["id", "front_html"], [card.flashcard_id, rows[0][0]]
+        )
+    return [MemoryAid.from_db(connection.alias, _AID_FIELDS, row[1:]) for row in rows]
