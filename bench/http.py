@@ -24,7 +24,7 @@ Environment (defaults in brackets): ``BENCH_HTTP_DBS`` [sqlite,postgres];
 re-created); ``BENCH_HTTP_SECONDS`` [10] per run; ``BENCH_HTTP_RUNS`` [3];
 ``BENCH_HTTP_WARMUP`` [3] seconds; ``BENCH_HTTP_CONNECTIONS`` [16];
 ``BENCH_HTTP_WORKERS`` [3] gunicorn worker processes; ``BENCH_HTTP_POSTS`` [prepared
-POSTs per connection and run, 250]; ``BENCH_HTTP_PAGES`` [all]; ``BENCH_HTTP_PORT``
+POSTs per connection and run, 600]; ``BENCH_HTTP_PAGES`` [all]; ``BENCH_HTTP_PORT``
 [8765]; ``BENCH_HTTP_REDIS_URL`` [unset: the per-process memory cache];
 ``BENCH_HTTP_DOC`` [1 at full size, else 0]: write the "HTTP" section of
 docs/performance.md. A quick run: ``BENCH_HTTP_SECONDS=2 BENCH_HTTP_RUNS=1 make bench-http``.
@@ -120,7 +120,7 @@ class Config:
             warmup=int(env.get("BENCH_HTTP_WARMUP", "3")),
             connections=int(env.get("BENCH_HTTP_CONNECTIONS", "16")),
             workers=int(env.get("BENCH_HTTP_WORKERS", "3")),
-            posts=int(env.get("BENCH_HTTP_POSTS", "250")),
+            posts=int(env.get("BENCH_HTTP_POSTS", "600")),
             pages=pages,
             port=int(env.get("BENCH_HTTP_PORT", "8765")),
             redis_url=env.get("BENCH_HTTP_REDIS_URL", ""),

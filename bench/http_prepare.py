@@ -9,8 +9,9 @@ a file ``OUT/<page>.<run>.<thread>`` of requests, one a line: method, path, body
 header name and value pairs, separated by tabs (bench/http.lua reads them).
 
 Every quiz answer and drill review is a real first write: each run gets its own slice of
-unanswered questions and fresh tokens (POSTS per thread and run; if wrk needs more it wraps
-around, which bench/http.py reports).
+unanswered questions, and its own drill students whose every card is reviewed once with a
+fresh token, so that a review's response shows the next card (POSTS per thread and run;
+if wrk needs more it wraps around, which bench/http.py reports).
 """
 
 from __future__ import annotations
@@ -40,7 +41,13 @@ def main(argv: list[str]) -> int:
     from courses.models import Learner, SectionProgress
     from lessons.models import Section
     from quizzes import attempts, drills
-    from quizzes.models import AttemptQuestion, Question, Quiz, ReviewCard
+    from quizzes.models import (
+        AttemptQuestion,
+        DrillSettings,
+        Question,
+        Quiz,
+        ReviewCard,
+    )
 
     rng = random.Random(7)
     out.mkdir(parents=True, exist_ok=True)
@@ -143,15 +150,17 @@ def main(argv: list[str]) -> int:
                                 )
                 (out / f"quiz.{run}.{thread}").write_text("".join(lines[:posts]))
 
-        # Drill reviews: one student per connection with the course's cards, a fresh
-        # token (a new showing) for every review.
+        # Drill reviews: for every connection and run, students whose drill holds
+        # the course's cards, each card reviewed once with a fresh token (a new
+        # showing), so that nearly every response shows the next card, as a student's
+        # does; a student's last review shows the end of the queue.
         review_path = reverse("drill:review")
         shown = timezone.now() - timedelta(seconds=5)
-        for thread in range(threads):
+        opened = timezone.now() - timedelta(days=1)
+
+        def drill_student() -> tuple[list[ReviewCard], str, str]:
             learner, cookie, csrf = student()
-            # The course's sections opened, so the drill's queue holds their cards and
-            # each review's response shows the next one.
-            opened = timezone.now() - timedelta(days=1)
+            # The course's sections opened: their cards join the drill, all new today.
             SectionProgress.objects.bulk_create(
                 SectionProgress(
                     learner=learner,
@@ -161,23 +170,31 @@ def main(argv: list[str]) -> int:
                 )
                 for pk in section_ids
             )
+            DrillSettings.objects.create(
+                learner=learner, new_per_day=500, reviews_per_day=2000
+            )
             drills.cards_ensure(learner=learner, section_ids=section_ids)
             cards = list(ReviewCard.objects.filter(learner=learner).order_by("pk"))
+            rng.shuffle(cards)
+            return cards, cookie, csrf
+
+        for thread in range(threads):
             for run in range(runs):
                 lines = []
-                for index in range(posts):
-                    card = cards[index % len(cards)]
-                    token = drills.card_token(card, shown_at=shown)
-                    rating = rng.choices([1, 2, 3, 4], weights=[10, 15, 65, 10])[0]
-                    lines.append(
-                        line(
-                            "POST",
-                            review_path,
-                            urlencode({"token": token, "rating": rating}),
-                            **post_headers(cookie, csrf, "drill-card"),
+                while len(lines) < posts:
+                    cards, cookie, csrf = drill_student()
+                    for card in cards:
+                        token = drills.card_token(card, shown_at=shown)
+                        rating = rng.choices([1, 2, 3, 4], weights=[10, 15, 65, 10])[0]
+                        lines.append(
+                            line(
+                                "POST",
+                                review_path,
+                                urlencode({"token": token, "rating": rating}),
+                                **post_headers(cookie, csrf, "drill-card"),
+                            )
                         )
-                    )
-                (out / f"drill.{run}.{thread}").write_text("".join(lines))
+                (out / f"drill.{run}.{thread}").write_text("".join(lines[:posts]))
     return 0
 
 

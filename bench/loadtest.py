@@ -257,7 +257,7 @@ class Student:
             item = int(data["item"])
             with self.tally.lock:
                 self.tally.items_sent.add(item)
-            status, text = self.post(f"{base}check/", data, "question-panel")
+            status, text = self.post(f"{base}check/", data, "question-answer")
             if status == 200 and 'id="question-feedback"' in text:
                 with self.tally.lock:
                     self.tally.items_acked.add(item)

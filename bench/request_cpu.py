@@ -143,7 +143,13 @@ def main(argv: list[str]) -> int:
             for sql in statements[-int(len(statements) / REQUESTS) :]:
                 out(f"    {sql[:160]}")
         if profiler:
-            out(profiler.output_text(unicode=False, color=False, show_all=bool(os.environ.get("PROFILE_ALL"))))
+            out(
+                profiler.output_text(
+                    unicode=False,
+                    color=False,
+                    show_all=bool(os.environ.get("PROFILE_ALL")),
+                )
+            )
     cleanup(work)
     return 0
 
