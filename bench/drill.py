@@ -917,7 +917,7 @@ class Bench:
         from quizzes import drills
         from quizzes.models import ReviewCard
 
-        learner, settings, first_card = self.rng.choice(self.learners)
+        learner, _settings, first_card = self.rng.choice(self.learners)
         card = ReviewCard(pk=first_card + self.rng.randrange(self.config.cards))
         shown = timezone.now() - timedelta(seconds=self.rng.uniform(3, 20))
         token = drills.card_token(card, shown_at=shown)
@@ -929,7 +929,6 @@ class Bench:
                 token=token,
                 rating=rating,
                 now=timezone.now(),
-                settings=settings,
             )
             assert created
 

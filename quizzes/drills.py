@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
 from django.core import signing
-from django.db import IntegrityError, connections, router, transaction
+from django.db import connections, router
 from django.db.models import (
     Count,
     F,
@@ -28,8 +28,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from courses.activity import activity_upsert_sql
-from courses.activity import activity_record
+from courses.activity import activity_record, activity_upsert_sql
 from courses.models import Learner, SectionProgress
 from lessons.models import Flashcard
 from quizzes import scheduling
@@ -400,7 +399,6 @@ def card_from_row(values: Sequence) -> ReviewCard:
 
 @dataclass(frozen=True)
 class _WriteSql:
-    lock: str  # (card id, learner id): the card's CARD_STATE, locked
     insert: str  # the log (RETURNING its id where the database can)
     update: str  # the card's new state
     # PostgreSQL: the log, the card and the day's activity in one statement (data-
@@ -420,11 +418,6 @@ def _write_sql(alias: str) -> _WriteSql:
     def col(model: type[Model], name: str) -> str:
         return quote(model._meta.get_field(name).column)
 
-    lock = (
-        f"SELECT {columns(ReviewCard, CARD_STATE)} FROM {cards}"
-        f" WHERE {col(ReviewCard, 'id')} = %s AND {col(ReviewCard, 'learner')} = %s"
-        + (" FOR UPDATE" if connection.features.has_select_for_update else "")
-    )
     fields = ("card", "learner", "rating", "reviewed_at", "duration_ms")
     fields += ("desired_retention", "correct", "token")
     insert = (
@@ -445,12 +438,7 @@ def _write_sql(alias: str) -> _WriteSql:
             f"WITH logged AS ({insert}), moved AS ({update}),"
             f" studied AS ({activity_upsert_sql(alias)}) SELECT * FROM logged"
         )
-    return _WriteSql(lock, insert, update, together)
-
-
-def card_lock_sql(alias: str) -> str:
-    """The statement reading and locking one card of a learner: (card id, learner id)."""
-    return _write_sql(alias).lock
+    return _WriteSql(insert, update, together)
 
 
 def review_write(
@@ -529,43 +517,28 @@ def review_record(
     token: str,
     rating: int,
     now: datetime,
-    settings: DrillSettings,
     payload: dict | None = None,
 ) -> tuple[ReviewLog, bool]:
     """Record the rating of the showing ``token`` stands for, once; return (log, created).
 
-    One transaction of a few statements: the card read and locked, the log inserted, the
-    card's new state, the day's activity. A second post of the same token hits the
-    token's unique constraint and returns the first log, changing nothing. A token that
-    is not ``learner``'s raises ``TokenInvalid``. ``log.card`` is the card, bare.
+    The drill view's review (``quizzes.reviewing.review_submit``) for a learner already
+    loaded: one transaction that reads and locks the card, inserts the log, saves the
+    card's new state and counts the day's activity. A second post of the same token hits
+    the token's unique constraint and returns the first log, changing nothing. A token
+    that is not ``learner``'s raises ``TokenInvalid``. ``log.card`` is the card, bare.
     ``payload``: the token's, when the caller has read it already.
     """
-    payload = payload if payload is not None else token_payload(token)
-    key = log_key(token)
-    connection = connection_for(ReviewCard)
-    try:
-        with transaction.atomic(using=connection.alias):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    card_lock_sql(connection.alias), [payload["card"], learner.pk]
-                )
-                row = cursor.fetchone()
-            if row is None:
-                raise TokenInvalid(TOKEN_INVALID)
-            log = review_write(
-                card_from_row(row),
-                payload=payload,
-                key=key,
-                rating=rating,
-                now=now,
-                desired_retention=settings.desired_retention,
-            )
-    except IntegrityError:  # this token was recorded already: the first one stands
-        first = review_repeated(key=key, learner_id=learner.pk)
-        if first is None:
-            raise
-        return first, False
-    return log, True
+    from quizzes import reviewing  # which builds on this module
+
+    reviewed = reviewing.review_submit(
+        user_id=learner.user_id,
+        learner_id=learner.pk,
+        token=token,
+        payload=payload if payload is not None else token_payload(token),
+        rating=rating,
+        now=now,
+    )
+    return reviewed.log, reviewed.created
 
 
 def review_cards_merge(*, source: Learner, target: Learner) -> None:

@@ -302,7 +302,7 @@ def test_picking_the_next_card_and_reviewing_cost_few_queries(
         token = drills.card_token(card, shown_at=now)
         with django_assert_num_queries(3 + len(writes)) as recorded:
             _log, created = drills.review_record(
-                learner=learner, token=token, rating=rating, now=now, settings=settings
+                learner=learner, token=token, rating=rating, now=now
             )
         assert created
         statements = [q["sql"].split()[0] for q in recorded.captured_queries]
@@ -314,7 +314,6 @@ def test_a_review_of_someone_elses_card_or_a_repeat_changes_nothing(client, sect
     client.get(reverse("drill:drill"))
     other = Learner.objects.create()
     card = ReviewCard.objects.filter(learner=learner).first()
-    settings = drills.settings_for(learner)
     token = drills.card_token(card, shown_at=timezone.now())
     with pytest.raises(drills.TokenInvalid):
         drills.review_record(
@@ -322,16 +321,15 @@ def test_a_review_of_someone_elses_card_or_a_repeat_changes_nothing(client, sect
             token=token,
             rating=3,
             now=timezone.now(),
-            settings=settings,
         )
     first, created = drills.review_record(
-        learner=learner, token=token, rating=3, now=timezone.now(), settings=settings
+        learner=learner, token=token, rating=3, now=timezone.now()
     )
     assert created
     card.refresh_from_db()
     state = (card.due, card.stability, card.last_review)
     again, created = drills.review_record(
-        learner=learner, token=token, rating=1, now=timezone.now(), settings=settings
+        learner=learner, token=token, rating=1, now=timezone.now()
     )
     assert (again.pk, created) == (first.pk, False)
     card.refresh_from_db()
@@ -359,7 +357,6 @@ def test_new_cards_first_reviewed_today_count_against_the_daily_limit(client, se
             token=drills.card_token(card, shown_at=now),
             rating=1,
             now=now,
-            settings=settings,
         )
     assert counts().new == 1  # 2 introduced of 3, 2 new cards left
     first.refresh_from_db()
@@ -472,7 +469,6 @@ def test_replaying_every_learners_log_reproduces_every_stored_card(section):
                 token=token,
                 rating=rng.randint(1, 4),
                 now=now,
-                settings=settings,
             )
     checked = 0
     for card in ReviewCard.objects.filter(last_review__isnull=False):
@@ -579,7 +575,6 @@ def test_merging_learners_moves_their_logs_and_keeps_the_first_review(section):
                 token=drills.card_token(card, shown_at=start),
                 rating=3,
                 now=start + timedelta(days=day),
-                settings=drills.settings_for(learner),
             )
     learner_merge(source=anonymous, target=account)
     merged = ReviewCard.objects.get(learner=account, last_review__isnull=False)

@@ -92,7 +92,6 @@ def test_a_review_records_what_review_record_records(sections):
     """The same reviews through both ways: the same logs and the same card state."""
     now = timezone.now()
     ours, theirs = learner_with(sections), learner_with(sections)
-    settings = drills.settings_for(theirs)
     pairs = list(
         zip(
             ReviewCard.objects.filter(learner=ours).order_by("pk"),
@@ -113,7 +112,6 @@ def test_a_review_records_what_review_record_records(sections):
             token=drills.card_token(other, shown_at=at - timedelta(seconds=9)),
             rating=rating,
             now=at,
-            settings=settings,
         )
         log = ReviewLog.objects.get(pk=reviewed.log.pk)
         assert (log.rating, log.reviewed_at, log.duration_ms, log.card_id) == (
