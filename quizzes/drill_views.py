@@ -222,9 +222,17 @@ def _refuse(request: HtmxHttpRequest, message: str) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request", "HX-Target")
 def drill(request: HtmxHttpRequest) -> HttpResponse:
-    learner = learner_get_or_create(request)
     token = request.GET.get("token")
-    if token and request.GET.get("answer"):
+    answer = bool(token and request.GET.get("answer"))
+    if answer:
+        # htmx swaps in the card: only the card fragment, not the page around it.
+        template = fragment_template(request, TEMPLATE, FRAGMENTS)
+        if template != TEMPLATE:
+            response = _answer_fragment(request, token, template)
+            if response is not None:
+                return response
+    learner = learner_get_or_create(request)
+    if answer:
         # "Show answer" of a flashcard: the same showing, turned over.
         try:
             card, payload = drills.read_token(token, learner=learner)
@@ -264,6 +272,43 @@ def drill(request: HtmxHttpRequest) -> HttpResponse:
     return _render(request, learner)
 
 
+def _card_shown(
+    request: HtmxHttpRequest, token: str
+) -> tuple[ReviewCard, dict, DrillSettings] | None:
+    """The card a token was issued for, its payload and the learner's settings, from
+    one hand-written statement (quizzes/reviewing.py) instead of the ORM's several.
+    None when the token is not the request's learner's: the page path refuses it."""
+    try:
+        payload = drills.token_payload(token)
+    except drills.TokenInvalid:
+        return None
+    user = request.user
+    shown = reviewing.card_shown(
+        user_id=user.pk if user.is_authenticated else None,
+        learner_id=request.session.get(LEARNER_SESSION_KEY),
+        card_id=payload["card"],
+    )
+    if shown is None:
+        return None
+    card, settings = shown
+    return card, payload, settings
+
+
+def _answer_fragment(
+    request: HtmxHttpRequest, token: str, template: str
+) -> HttpResponse | None:
+    """The card fragment of htmx's "Show answer": what ``_render`` shows in it, without
+    the page around it (its counts, settings and sections). None: the page path."""
+    found = _card_shown(request, token)
+    if found is None:
+        return None
+    card, payload, settings = found
+    now = timezone.now()
+    request.session.setdefault(SESSION_KEY, now.isoformat())
+    context = _show(card, settings, now, answer=True, token=token, payload=payload)
+    return render(request, template, context)
+
+
 def _question_card(
     request: HtmxHttpRequest, learner: Learner
 ) -> tuple[ReviewCard, dict] | HttpResponse:
@@ -282,11 +327,35 @@ def _question_card(
 @require_POST
 def check(request: HtmxHttpRequest) -> HttpResponse:
     """Answer a question card: graded like the practice quiz, then rated (suggested)."""
-    learner = _learner_or_404(request)
-    found = _question_card(request, learner)
-    if isinstance(found, HttpResponse):
-        return found
-    card, payload = found
+    template = fragment_template(request, TEMPLATE, FRAGMENTS)
+    # htmx swaps in the card: only the card fragment, from one statement.
+    fast = (
+        _card_shown(request, request.POST.get("token", ""))
+        if template != TEMPLATE
+        else None
+    )
+    if fast is not None and fast[0].question_id:
+        card, payload, settings = fast
+
+        def settings_of() -> DrillSettings:
+            return settings
+
+        def show(context: dict) -> HttpResponse:
+            return render(request, template, context)
+
+    else:
+        learner = _learner_or_404(request)
+        found = _question_card(request, learner)
+        if isinstance(found, HttpResponse):
+            return found
+        card, payload = found
+
+        def settings_of() -> DrillSettings:
+            return drills.settings_for(learner)
+
+        def show(context: dict) -> HttpResponse:
+            return _render(request, learner, context=context)
+
     shown = _shown(card, payload)
     try:
         response = read_response(shown, request.POST)
@@ -295,19 +364,19 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
     except AnswerInvalid as exc:
         context = _show(
             card,
-            drills.settings_for(learner),
+            settings_of(),
             timezone.now(),
             token=request.POST["token"],
             payload=payload,
         )
-        return _render(request, learner, context={**context, "error": str(exc)})
+        return show({**context, "error": str(exc)})
     result = grade(card.question, list(card.question.choices.all()), response)
     suggested = (
         ReviewLog.Rating.AGAIN
         if not result.correct
         else (ReviewLog.Rating.HARD if shown.hints_shown else ReviewLog.Rating.GOOD)
     )
-    settings = drills.settings_for(learner)
+    settings = settings_of()
     now = timezone.now()
     # The rating step gets its own token, carrying whether the answer was right.
     rating_token = drills.card_token(
@@ -324,7 +393,7 @@ def check(request: HtmxHttpRequest) -> HttpResponse:
         "ratings": _rating_buttons(card, settings, now, suggested),
         **_question_context(shown),
     }
-    return _render(request, learner, context=context)
+    return show(context)
 
 
 @require_POST

@@ -15,14 +15,18 @@ spent running them (docs/performance.md), so here they are written out:
    more. A quiz question's text and options are the same for every learner: they come
    from the cache, keyed by the section's content version (lessons/cache.py).
 3. ``memory_aids``: after "Again" on a flashcard, its aids and front, in one statement.
+4. ``card_shown``: a token's card shown again ("Show answer", the check of a question)
+   with the learner's settings, in one statement without a lock.
 
-The view (``drill_views.review``) renders only the card fragment htmx swaps in; a plain
-form post still gets the redirect to the page, and any other htmx request the page.
+The views (``drill_views.review``, the htmx "Show answer" of ``drill`` and ``check``)
+render only the card fragment htmx swaps in; a plain form post or link still gets the
+page (or its redirect), and so does any other htmx request.
 Each is tested against the ORM code it stands for (tests/quizzes/test_reviewing.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -98,20 +102,28 @@ def _submit_sql(alias: str, by_user: bool) -> str:
     )
 
 
-def _drill(learner_id: int, row: tuple) -> Drill:
-    """The learner, settings (defaults when they have none yet) and sections read."""
-    user_id, settings_pk, retention, new_per_day, reviews_per_day, chosen, opened = row
+def _learner_settings(learner_id: int, row: Sequence) -> DrillSettings:
+    """The learner and their settings (defaults when they have none yet), as read by
+    ``l.user_id, d.id, d.desired_retention, d.new_per_day, d.reviews_per_day``."""
+    user_id, settings_pk, retention, new_per_day, reviews_per_day = row
     alias = drills.connection_for(ReviewCard).alias
     learner = Learner.from_db(alias, ["id", "user_id"], [learner_id, user_id])
     if settings_pk is None:
-        settings = DrillSettings(learner=learner)
-    else:
-        settings = DrillSettings.from_db(
-            alias,
-            ["id", "learner_id", "desired_retention", "new_per_day", "reviews_per_day"],
-            [settings_pk, learner_id, retention, new_per_day, reviews_per_day],
-        )
-    return Drill(learner, settings, _ids(chosen) or _ids(opened))
+        return DrillSettings(learner=learner)
+    settings = DrillSettings.from_db(
+        alias,
+        ["id", "learner_id", "desired_retention", "new_per_day", "reviews_per_day"],
+        [settings_pk, learner_id, retention, new_per_day, reviews_per_day],
+    )
+    settings.learner = learner
+    return settings
+
+
+def _drill(learner_id: int, row: tuple) -> Drill:
+    """The learner, settings (defaults when they have none yet) and sections read."""
+    settings = _learner_settings(learner_id, row[:5])
+    chosen, opened = row[5:]
+    return Drill(settings.learner, settings, _ids(chosen) or _ids(opened))
 
 
 def review_submit(
@@ -257,17 +269,57 @@ def _next_sql(alias: str, sections: int, due: bool, new: bool) -> str:
             f"(SELECT id FROM {cards} WHERE learner_id = %s AND {in_drill}"
             " AND last_review IS NULL ORDER BY due, id LIMIT 1)"
         )
-    section, flashcard = _DISPLAY
     pick = picks[0] if len(picks) == 1 else f"COALESCE({', '.join(picks)})"
     return (
-        f"SELECT {drills.columns(ReviewCard, drills.CARD_STATE, 'c')},"
-        f" {drills.columns(Section, section, 's')},"
-        f" {drills.columns(Flashcard, flashcard, 'f')}"
-        f" FROM {cards} c"
-        f" JOIN {quote(Section._meta.db_table)} s ON s.id = c.section_id"
-        f" LEFT JOIN {quote(Flashcard._meta.db_table)} f ON f.id = c.flashcard_id"
+        f"SELECT {_display_columns()} FROM {cards} c{_display_joins(alias)}"
         f" WHERE c.id = {pick}"
     )
+
+
+def _display_columns() -> str:
+    """A card's state, its section's and its flashcard's: what ``_displayed`` reads."""
+    section, flashcard = _DISPLAY
+    return (
+        f"{drills.columns(ReviewCard, drills.CARD_STATE, 'c')},"
+        f" {drills.columns(Section, section, 's')},"
+        f" {drills.columns(Flashcard, flashcard, 'f')}"
+    )
+
+
+def _display_joins(alias: str) -> str:
+    quote = connections[alias].ops.quote_name
+    return (
+        f" JOIN {quote(Section._meta.db_table)} s ON s.id = c.section_id"
+        f" LEFT JOIN {quote(Flashcard._meta.db_table)} f ON f.id = c.flashcard_id"
+    )
+
+
+_DISPLAY_WIDTH = len(drills.CARD_STATE) + sum(len(names) for names in _DISPLAY)
+
+
+def _displayed(alias: str, row: Sequence) -> ReviewCard:
+    """The card of a ``_display_columns`` row, with what showing it needs: its section,
+    and its flashcard or its question with choices (from the cache)."""
+    width = len(drills.CARD_STATE)
+    card = drills.card_from_row(row[:width])
+    section_fields, flashcard_fields = _DISPLAY
+    number, title, version = row[width : width + 3]
+    card.section = Section.from_db(
+        alias, ["id", *section_fields], [card.section_id, number, title, version]
+    )
+    if card.flashcard_id:
+        card.flashcard = Flashcard.from_db(
+            alias,
+            ["id", "section_id", *flashcard_fields],
+            [card.flashcard_id, card.section_id, *row[width + 3 : _DISPLAY_WIDTH]],
+        )
+        card.question = None
+    else:
+        card.flashcard = None
+        card.question = _question(
+            card.question_id, section_id=card.section_id, version=version
+        )
+    return card
 
 
 def _question(question_id: int, *, section_id: int, version: int) -> Question:
@@ -307,28 +359,47 @@ def next_card(
         row = cursor.fetchone()
     if row is None:
         return None
-    width = len(drills.CARD_STATE)
-    card = drills.card_from_row(row[:width])
-    section_fields, flashcard_fields = _DISPLAY
-    number, title, version = row[width : width + 3]
-    card.section = Section.from_db(
-        connection.alias,
-        ["id", *section_fields],
-        [card.section_id, number, title, version],
+    return _displayed(connection.alias, row)
+
+
+# ---------------------------------------------------------------- a card shown again
+
+
+@lru_cache(maxsize=8)
+def _shown_sql(alias: str, by_user: bool) -> str:
+    quote = connections[alias].ops.quote_name
+    match = "l.user_id = %s" if by_user else "l.id = %s AND l.user_id IS NULL"
+    return (
+        f"SELECT {_display_columns()}, l.user_id,"
+        " d.id, d.desired_retention, d.new_per_day, d.reviews_per_day"
+        f" FROM {quote(ReviewCard._meta.db_table)} c{_display_joins(alias)}"
+        f" JOIN {quote(Learner._meta.db_table)} l ON l.id = c.learner_id"
+        f" LEFT JOIN {quote(DrillSettings._meta.db_table)} d ON d.learner_id = l.id"
+        f" WHERE c.id = %s AND {match}"
     )
-    if card.flashcard_id:
-        card.flashcard = Flashcard.from_db(
-            connection.alias,
-            ["id", "section_id", *flashcard_fields],
-            [card.flashcard_id, card.section_id, *row[width + 3 :]],
+
+
+def card_shown(
+    *, user_id: int | None, learner_id: int | None, card_id: int
+) -> tuple[ReviewCard, DrillSettings] | None:
+    """A token's card turned over ("Show answer"), as ``drills.read_token`` finds it for
+    the account's learner (``user_id``) or else the session's (``learner_id``), with
+    what showing it needs and the learner's settings (defaults when they have none
+    yet): one statement, no lock, no write. None when it is not that learner's card."""
+    connection = drills.connection_for(ReviewCard)
+    by_user = user_id is not None
+    if not by_user and learner_id is None:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _shown_sql(connection.alias, by_user),
+            [card_id, user_id if by_user else learner_id],
         )
-        card.question = None
-    else:
-        card.flashcard = None
-        card.question = _question(
-            card.question_id, section_id=card.section_id, version=version
-        )
-    return card
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    card = _displayed(connection.alias, row)
+    return card, _learner_settings(card.learner_id, row[_DISPLAY_WIDTH:])
 
 
 @lru_cache(maxsize=8)

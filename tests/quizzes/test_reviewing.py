@@ -3,6 +3,7 @@ it stands for: drills.review_record, queue_counts, next_card, drill_views._summa
 
 from __future__ import annotations
 
+import random
 import re
 from collections import Counter
 from datetime import timedelta
@@ -17,6 +18,7 @@ from django_htmx.middleware import HtmxDetails
 
 from courses.models import Learner, SectionProgress, StudyDay
 from quizzes import drill_views, drills, reviewing, scheduling
+from quizzes.attempts import option_orders
 from quizzes.models import DrillSettings, ReviewCard, ReviewLog
 from tests.courses.factories import UserFactory
 from tests.lessons.factories import FlashcardFactory, MemoryAidFactory, SectionFactory
@@ -316,6 +318,74 @@ def test_memory_aids_are_the_flashcards(sections, django_assert_num_queries):
     assert reviewing.memory_aids(other) == []
 
 
+def shown_by(learner: Learner, card_id: int):
+    return reviewing.card_shown(
+        user_id=learner.user_id,
+        learner_id=None if learner.user_id else learner.pk,
+        card_id=card_id,
+    )
+
+
+@pytest.mark.parametrize("saved", [False, True])
+def test_a_card_shown_again_is_what_read_token_reads(
+    sections, saved, django_assert_num_queries
+):
+    learner = learner_with(sections, settings=saved)
+    cards = ReviewCard.objects.filter(learner=learner).order_by("pk")
+    flashcard = cards.filter(flashcard__isnull=False).first()
+    question = cards.filter(question__isnull=False).first()
+    expected_settings = drills.settings_or_defaults(learner)
+    # A question's text and choices: from the cache once one learner has seen it.
+    for card, queries in ((flashcard, 1), (question, 3), (question, 1)):
+        token = drills.card_token(card, shown_at=timezone.now())
+        orm, _payload = drills.read_token(token, learner=learner)
+        with django_assert_num_queries(queries):
+            got, settings = shown_by(learner, card.pk)
+            shown = (
+                got.section.number,
+                got.section.title,
+                got.flashcard and (got.flashcard.front_html, got.flashcard.back_html),
+                got.flashcard and got.flashcard.hint,
+                got.question and got.question.prompt_html,
+                got.question and [c.text for c in got.question.choices.all()],
+                settings.desired_retention,
+                settings.learner.pk,
+            )
+        assert shown == (
+            orm.section.number,
+            orm.section.title,
+            orm.flashcard and (orm.flashcard.front_html, orm.flashcard.back_html),
+            orm.flashcard and orm.flashcard.hint,
+            orm.question and orm.question.prompt_html,
+            orm.question and [c.text for c in orm.question.choices.all()],
+            expected_settings.desired_retention,
+            learner.pk,
+        )
+        assert [getattr(got, name) for name in drills.CARD_STATE] == [
+            getattr(orm, name) for name in drills.CARD_STATE
+        ]
+        assert settings.pk == expected_settings.pk
+
+
+def test_a_card_shown_again_is_only_its_learners(sections):
+    learner, other = learner_with(sections), learner_with(sections)
+    card = ReviewCard.objects.filter(learner=learner).first()
+    assert shown_by(other, card.pk) is None
+    assert reviewing.card_shown(user_id=None, learner_id=None, card_id=card.pk) is None
+    user = UserFactory()
+    Learner.objects.filter(pk=learner.pk).update(user=user)
+    # An account's learner: by the account, never by its id as an anonymous one.
+    assert reviewing.card_shown(user_id=user.pk, learner_id=None, card_id=card.pk)
+    assert (
+        reviewing.card_shown(user_id=None, learner_id=learner.pk, card_id=card.pk)
+        is None
+    )
+    assert (
+        reviewing.card_shown(user_id=UserFactory().pk, learner_id=None, card_id=card.pk)
+        is None
+    )
+
+
 # ---------------------------------------------------------------- the view
 
 
@@ -410,3 +480,157 @@ def test_a_review_without_a_learner_is_a_404_and_a_boosted_one_gets_the_page(
     assert response.status_code == 200
     assert '<p class="meta" id="drill-counts">' in html
     assert ReviewLog.objects.get().card_id == card.pk
+
+
+def without_csrf(html: str) -> str:
+    """The page as rendered but for the CSRF token, masked afresh on every render."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "CSRF", html)
+
+
+def answer_by_render(client, learner, token: str) -> str:
+    """The turned-over card fragment as the page's code (drill_views._render) makes it."""
+    request = RequestFactory().get("/", headers=HTMX)
+    request.session = client.session
+    request.user = AnonymousUser()
+    request.htmx = HtmxDetails(request)
+    card, payload = drills.read_token(token, learner=learner)
+    context = drill_views._show(
+        card,
+        drills.settings_for(learner),
+        timezone.now(),
+        answer=True,
+        token=token,
+        payload=payload,
+    )
+    return drill_views._render(request, learner, context=context).content.decode()
+
+
+@pytest.mark.parametrize("saved", [False, True])
+def test_an_htmx_show_answer_shows_what_the_page_would_in_two_statements(
+    client, sections, saved, django_assert_num_queries
+):
+    client.get(sections[0].get_absolute_url())
+    learner = Learner.objects.latest("pk")
+    if saved:
+        DrillSettings.objects.create(learner=learner, desired_retention=0.97)
+    html = client.get(reverse("drill:drill")).content.decode()
+    token = page_token(html)
+    assert "Show answer" in html
+    with django_assert_num_queries(2):  # the session row; the card and the settings
+        response = client.get(
+            reverse("drill:drill"), {"token": token, "answer": "1"}, headers=HTMX
+        )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="drill-back"' in html
+    assert ">Good</button>" in html
+    assert "<html" not in html
+    assert without_csrf(html) == without_csrf(answer_by_render(client, learner, token))
+
+
+def test_an_htmx_show_answer_of_a_question_card_shows_what_the_page_would(
+    client, sections
+):
+    client.get(sections[0].get_absolute_url())
+    learner = Learner.objects.latest("pk")
+    card = ReviewCard.objects.get(learner=learner, question__isnull=False)
+    token = drills.card_token(card, shown_at=timezone.now(), order=[], match=[])
+    response = client.get(
+        reverse("drill:drill"), {"token": token, "answer": "1"}, headers=HTMX
+    )
+    html = response.content.decode()
+    assert 'id="question-prompt"' in html
+    assert without_csrf(html) == without_csrf(answer_by_render(client, learner, token))
+
+
+def test_a_show_answer_with_a_foreign_token_or_not_htmx_gets_the_page_path(
+    client, sections
+):
+    from django.test import Client
+
+    other = Client()
+    other.get(sections[0].get_absolute_url())
+    foreign = page_token(other.get(reverse("drill:drill")).content.decode())
+    foreign_front = ReviewCard.objects.get(
+        pk=drills.token_payload(foreign)["card"]
+    ).flashcard.back_html
+    client.get(sections[1].get_absolute_url())
+    learner = Learner.objects.latest("pk")
+    html = client.get(reverse("drill:drill")).content.decode()
+    token = page_token(html)
+    for forged in (foreign, "forged-token", token[:-3] + "abc"):
+        # As before: not turned over, the learner's queue again (their next card).
+        response = client.get(
+            reverse("drill:drill"), {"token": forged, "answer": "1"}, headers=HTMX
+        )
+        got = response.content.decode()
+        assert response.status_code == 200
+        assert "Show answer" in got
+        assert 'id="drill-back"' not in got
+        assert without_tokens(got) == without_tokens(
+            fragment_by_render(client, learner)
+        )
+    assert foreign_front not in got
+    boosted = {"HX-Request": "true", "HX-Boosted": "true", "HX-Target": "main"}
+    for headers in ({}, boosted):
+        response = client.get(
+            reverse("drill:drill"), {"token": token, "answer": "1"}, headers=headers
+        )
+        got = response.content.decode()
+        assert '<p class="meta" id="drill-counts">' in got
+        assert 'id="drill-back"' in got
+
+
+def drill_card_of(page: str) -> str:
+    """The card fragment inside the whole page."""
+    return re.search(r'<section id="drill-card".*?</section>', page, re.S)[0]
+
+
+def test_an_htmx_check_shows_what_the_page_would_in_two_statements(
+    client, sections, django_assert_num_queries
+):
+    client.get(sections[0].get_absolute_url())
+    learner = Learner.objects.latest("pk")
+    card = ReviewCard.objects.get(learner=learner, question__isnull=False)
+    choices = {c.is_correct: c.pk for c in card.question.choices.all()}
+    order, match = option_orders(card.question, random.Random(0))
+    token = drills.card_token(card, shown_at=timezone.now(), order=order, match=match)
+    client.post(reverse("drill:check"), {"token": token}, headers=HTMX)  # cached
+    for data, shows in (
+        ({"token": token, "choice": choices[True]}, "Right!"),
+        ({"token": token, "choice": choices[False]}, "Not quite."),
+    ):
+        with django_assert_num_queries(2):  # the session row; the card and settings
+            response = client.post(reverse("drill:check"), data, headers=HTMX)
+        html = response.content.decode()
+        assert response.status_code == 200
+        assert shows in html
+        assert "<html" not in html
+        page = client.post(reverse("drill:check"), data).content.decode()
+        assert '<p class="meta" id="drill-counts">' in page
+        assert without_tokens(html).strip() == without_tokens(drill_card_of(page))
+
+
+def test_an_htmx_check_refuses_what_the_page_refuses(client, sections):
+    from django.test import Client
+
+    card = ReviewCard(pk=1)
+    forged = {"token": drills.card_token(card, shown_at=timezone.now())}
+    assert client.post(reverse("drill:check"), forged, headers=HTMX).status_code == 404
+    other = Client()
+    other.get(sections[0].get_absolute_url())
+    theirs = ReviewCard.objects.get(
+        learner=Learner.objects.latest("pk"), question__isnull=False
+    )
+    client.get(sections[0].get_absolute_url())
+    learner = Learner.objects.latest("pk")
+    flashcard = ReviewCard.objects.filter(learner=learner, flashcard__isnull=False)[0]
+    for card in (theirs, flashcard):
+        token = drills.card_token(card, shown_at=timezone.now(), order=[], match=[])
+        response = client.post(
+            reverse("drill:check"), {"token": token, "choice": "1"}, headers=HTMX
+        )
+        assert response.status_code == 400
+        assert drills.TOKEN_INVALID in response.content.decode()
+        assert response["HX-Retarget"] == "#drill-message"
+    assert not DrillSettings.objects.exists()
