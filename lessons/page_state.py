@@ -12,19 +12,15 @@ templates use as usual. Only what the page reads is loaded; other fields are def
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from functools import cached_property
-from typing import TypeVar
 
 from django.db import connection
-from django.db.models import Model
 from django.http import Http404
 
+from config.raw_rows import aware, load_only
 from courses.models import Course, Learner, SectionProgress
 from lessons.models import Section
 from quizzes.models import Attempt, Quiz
-
-M = TypeVar("M", bound=Model)
 
 # The best attempt is the finished full attempt (not a retry of missed questions) with
 # the highest share right: what quizzes.queries.best_attempts picks, as SQL.
@@ -83,8 +79,9 @@ class SectionPageState:
     def ref(self) -> Section:
         """pk, number, title, status, content_version, quiz_pk, course."""
         (pk, course_id, course_title, title, status, version, quiz_pk) = self.row[:7]
-        ref = _load(
+        ref = load_only(
             Section,
+            connection.alias,
             id=pk,
             course_id=course_id,
             number=self.number,
@@ -92,8 +89,12 @@ class SectionPageState:
             status=status,
             content_version=version,
         )
-        ref.course = _load(
-            Course, id=course_id, slug=self.course_slug, title=course_title
+        ref.course = load_only(
+            Course,
+            connection.alias,
+            id=course_id,
+            slug=self.course_slug,
+            title=course_title,
         )
         ref.quiz_pk = quiz_pk
         return ref
@@ -104,8 +105,12 @@ class SectionPageState:
         learner_pk, summary_level = self.row[8:10]
         if learner_pk is None:
             return None
-        return _load(
-            Learner, id=learner_pk, user_id=self.user_id, summary_level=summary_level
+        return load_only(
+            Learner,
+            connection.alias,
+            id=learner_pk,
+            user_id=self.user_id,
+            summary_level=summary_level,
         )
 
     @cached_property
@@ -114,14 +119,15 @@ class SectionPageState:
         progress_pk, first_opened, last_opened, done_at = self.row[10:14]
         if progress_pk is None:
             return None
-        return _load(
+        return load_only(
             SectionProgress,
+            connection.alias,
             id=progress_pk,
             learner_id=learner_pk,
             section_id=self.section_id,
-            first_opened_at=_aware(first_opened),
-            last_opened_at=_aware(last_opened),
-            done_at=_aware(done_at),
+            first_opened_at=aware(first_opened),
+            last_opened_at=aware(last_opened),
+            done_at=aware(done_at),
         )
 
     @cached_property
@@ -131,29 +137,22 @@ class SectionPageState:
         attempt_pk, score, total = self.row[14:17]
         if attempt_pk is None:
             return None
-        best = _load(
-            Attempt, id=attempt_pk, learner_id=learner_pk, score=score, total=total
+        best = load_only(
+            Attempt,
+            connection.alias,
+            id=attempt_pk,
+            learner_id=learner_pk,
+            score=score,
+            total=total,
         )
-        best.quiz = _load(
-            Quiz, id=quiz_pk, section_id=self.section_id, pass_mark=pass_mark
+        best.quiz = load_only(
+            Quiz,
+            connection.alias,
+            id=quiz_pk,
+            section_id=self.section_id,
+            pass_mark=pass_mark,
         )
         return best
-
-
-def _aware(value: datetime | str | None) -> datetime | None:
-    """SQLite hands back text or naive UTC datetimes; PostgreSQL aware ones."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
-
-
-def _load(model: type[M], **values: object) -> M:
-    """An instance as the ORM would load it with only these fields: any other field is
-    deferred, so reading one queries for it instead of giving a wrong default."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(connection.alias, names, [values[name] for name in names])
 
 
 def section_page_state(

@@ -13,22 +13,19 @@ the question's grading fields with its choices, one row per choice. The write is
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import cache
-from typing import TypeVar
 
 from django.db import connections, router
 from django.db.models import Model
 from django.http import Http404
 
+from config.raw_rows import json_value, load_only
 from courses.models import Course, Learner
 from lessons.models import Section
 from quizzes.models import Answer, Attempt, AttemptQuestion, Choice, Question, Quiz
 
 NO_QUIZ = "This section has no practice quiz."
-
-M = TypeVar("M", bound=Model)
 
 
 @dataclass(slots=True)
@@ -129,16 +126,6 @@ ORDER BY ch.{ch_position}
 """
 
 
-def _json(value):
-    return json.loads(value) if isinstance(value, str) else value
-
-
-def load_only(model: type[M], alias: str, **values: object) -> M:
-    """An instance as the ORM loads one with only these fields (the others deferred)."""
-    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
-    return model.from_db(alias, names, [values[name] for name in names])
-
-
 def item_to_answer(
     *, course_slug: str, number: str, user, learner_id: int | None, item_id: int | None
 ) -> ItemToAnswer | None:
@@ -178,7 +165,7 @@ def item_to_answer(
         id=question_id,
         kind=kind,
         explanation_html=explanation_html,
-        accepted_answers=_json(accepted),
+        accepted_answers=json_value(accepted),
         case_sensitive=bool(case_sensitive),
         numeric_answer=numeric,
         tolerance=tolerance,
@@ -206,8 +193,8 @@ def item_to_answer(
         attempt_id=attempt_pk,
         question_id=question_id,
         position=position,
-        choice_order=_json(choice_order),
-        match_order=_json(match_order),
+        choice_order=json_value(choice_order),
+        match_order=json_value(match_order),
         hints_shown=hints_shown,
     )
     item.question = question

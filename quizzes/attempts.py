@@ -15,9 +15,10 @@ from functools import cache
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
+from config.raw_rows import load_only
 from courses.activity import activity_record
 from courses.models import Learner, StudyDay
-from quizzes.answering import load_only, quoted
+from quizzes.answering import quoted
 from quizzes.grading import Grade, grade
 from quizzes.models import Answer, Attempt, AttemptQuestion, Choice, Question, Quiz
 

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import lru_cache
 
 from django.core import signing
@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from config.raw_rows import aware
 from courses.activity import activity_record, activity_upsert_sql
 from courses.models import Learner, SectionProgress
 from lessons.models import Flashcard
@@ -345,15 +346,6 @@ def read_token(token: str, *, learner: Learner) -> tuple[ReviewCard, dict]:
 def log_key(token: str) -> str:
     # The token is long and signed; its nonce and card make it unique, so store a digest.
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def aware(value: datetime | str | None) -> datetime | None:
-    """SQLite hands back naive UTC datetimes (text from an expression); PostgreSQL aware."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 # What scheduling a card reads, in this order (attnames): the lock's columns.

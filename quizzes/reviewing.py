@@ -34,6 +34,7 @@ from functools import lru_cache
 from django.core.cache import cache
 from django.db import IntegrityError, connections, transaction
 
+from config.raw_rows import aware
 from courses.models import Learner, SectionProgress
 from lessons.cache import TIMEOUT
 from lessons.models import Flashcard, MemoryAid, Section
@@ -240,7 +241,7 @@ def queue_now(
         due_total=due_total,
         new=min(new_total, max(0, settings.new_per_day - introduced), room),
     )
-    summary = Summary(reviewed, right, round(ms / 60000, 1), drills.aware(next_due))
+    summary = Summary(reviewed, right, round(ms / 60000, 1), aware(next_due))
     return counts, summary
 
 

@@ -170,12 +170,12 @@ def test_the_summary_fragment_from_its_shell_reads_only_the_learner(
     headers = htmx_headers("summary-panel")
     client.get(url, {"level": "medium"}, headers=headers)
     made = []
-    real_load = page_state._load
+    real_load = page_state.load_only
     monkeypatch.setattr(
         page_state,
-        "_load",
-        lambda model, **values: (
-            made.append(model.__name__) or real_load(model, **values)
+        "load_only",
+        lambda model, alias, **values: (
+            made.append(model.__name__) or real_load(model, alias, **values)
         ),
     )
     response = client.get(url, {"level": "medium"}, headers=headers)
