@@ -485,20 +485,25 @@ def _card_after_review(
     hand-written statements (quizzes/reviewing.py) instead of the whole page's."""
     drill, log = reviewed.drill, reviewed.log
     started = request.session.setdefault(SESSION_KEY, now.isoformat())
-    counts, summary = reviewing.queue_now(
-        drill=drill, now=now, session_started=timezone.datetime.fromisoformat(started)
-    )
-    badge_store(request, counts)
     context: dict = {"has_sections": bool(drill.section_ids)}
     card = log.card
     if card.flashcard_id and log.rating == ReviewLog.Rating.AGAIN:
         aids = reviewing.memory_aids(card)
         if aids:
             context.update(aids=aids, aids_for=card)
-    following = reviewing.next_card(drill=drill, counts=counts, now=now)
+    following = reviewing.next_card(drill=drill, now=now)
     if following is None:
+        counts, summary = reviewing.queue_now(
+            drill=drill,
+            now=now,
+            session_started=timezone.datetime.fromisoformat(started),
+        )
+        badge_store(request, counts)
         context.update(card=None, summary=summary)
     else:
+        # The navigation's count is one less, or the cap's: it is counted afresh when
+        # a page next shows it, rather than on every review (htmx swaps only the card).
+        badge_forget(request)
         context.update(_show(following, drill.settings, now))
     return render(request, template, context)
 

@@ -9,11 +9,13 @@ spent running them (docs/performance.md), so here they are written out:
    the session or the account), their drill settings and sections, and locks the card;
    then the log, the card's new state and the day's activity (``drills.review_write``:
    three statements, one on PostgreSQL).
-2. ``queue_now``: one statement counts the queue (what ``drills.queue_counts`` counts)
-   with the session's summary and the next due time; ``next_card``, only when a card
-   is next, picks it (as ``drills.next_card``) with its section and flashcard, in one
-   more. A quiz question's text and options are the same for every learner: they come
-   from the cache, keyed by the section's content version (lessons/cache.py).
+2. ``next_card``: one statement picks the next card (as ``drills.next_card`` with fresh
+   counts) with its section and flashcard, checking the daily limits against today's
+   reviews and new cards rather than counting the whole queue. A quiz question's text
+   and options are the same for every learner: they come from the cache, keyed by the
+   section's content version (lessons/cache.py). Only when no card is next,
+   ``queue_now`` counts the queue (what ``drills.queue_counts`` counts) with the
+   session's summary and the next due time, in one statement.
 3. ``memory_aids``: after "Again" on a flashcard, its aids and front, in one statement.
 4. ``card_shown``: a token's card shown again ("Show answer", the check of a question)
    with the learner's settings, in one statement without a lock.
@@ -252,25 +254,34 @@ _DISPLAY = (
 
 
 @lru_cache(maxsize=64)
-def _next_sql(alias: str, sections: int, due: bool, new: bool) -> str:
+def _next_sql(alias: str, sections: int) -> str:
     connection = connections[alias]
     quote = connection.ops.quote_name
     in_drill = drills.in_drill_sql(connection, sections)
     cards = quote(ReviewCard._meta.db_table)
+    logs = quote(ReviewLog._meta.db_table)
     # The picks of drills._ready: bare rows of one learner, in review_card_learner_due.
-    picks = []
-    if due:
-        picks.append(
-            f"(SELECT id FROM {cards} WHERE learner_id = %s AND {in_drill}"
-            " AND last_review IS NOT NULL AND due <= %s"
-            " ORDER BY due, stability, id LIMIT 1)"
-        )
-    if new:
-        picks.append(
-            f"(SELECT id FROM {cards} WHERE learner_id = %s AND {in_drill}"
-            " AND last_review IS NULL ORDER BY due, id LIMIT 1)"
-        )
-    pick = picks[0] if len(picks) == 1 else f"COALESCE({', '.join(picks)})"
+    due = (
+        f"(SELECT id FROM {cards} WHERE learner_id = %s AND {in_drill}"
+        " AND last_review IS NOT NULL AND due <= %s"
+        " ORDER BY due, stability, id LIMIT 1)"
+    )
+    new = (
+        f"(SELECT id FROM {cards} WHERE learner_id = %s AND {in_drill}"
+        " AND last_review IS NULL ORDER BY due, id LIMIT 1)"
+    )
+    # The daily limits as queue_counts applies them: a due card while today's reviews
+    # are under the cap; else a new card while today's new cards are under theirs too.
+    reviews = (
+        f"(SELECT COUNT(*) FROM {logs} WHERE learner_id = %s AND reviewed_at >= %s)"
+    )
+    introduced = (
+        f"(SELECT COUNT(*) FROM {cards} WHERE learner_id = %s AND first_review >= %s)"
+    )
+    pick = (
+        f"CASE WHEN {reviews} < %s THEN COALESCE({due},"
+        f" CASE WHEN {introduced} < %s THEN {new} END) END"
+    )
     return (
         f"SELECT {_display_columns()} FROM {cards} c{_display_joins(alias)}"
         f" WHERE c.id = {pick}"
@@ -333,30 +344,23 @@ def _question(question_id: int, *, section_id: int, version: int) -> Question:
     return question
 
 
-def next_card(
-    *, drill: Drill, counts: drills.QueueCounts, now: datetime
-) -> ReviewCard | None:
-    """The next card (as ``drills.next_card``) with what showing its front needs: its
-    section, flashcard or question (with choices), in one statement (a question from
-    the cache, or one more statement and its choices')."""
-    if not (counts.due or counts.new):
-        return None
+def next_card(*, drill: Drill, now: datetime) -> ReviewCard | None:
+    """The next card, as ``drills.next_card`` picks it with fresh counts, with what
+    showing its front needs (its section, flashcard or question with choices), in one
+    statement: the daily limits are checked against today's reviews and new cards
+    without counting the whole queue (a question from the cache, or one more statement
+    and its choices')."""
     connection = drills.connection_for(ReviewCard)
+    at = connection.ops.adapt_datetimefield_value
+    day_start = at(drills.day_start(now))
     sections = drills.in_drill_params(connection, drill.section_ids)
-    params: list = []
-    if counts.due:
-        params += [
-            drill.learner.pk,
-            *sections,
-            connection.ops.adapt_datetimefield_value(now),
-        ]
-    if counts.new:
-        params += [drill.learner.pk, *sections]
-    sql = _next_sql(
-        connection.alias, len(drill.section_ids), bool(counts.due), bool(counts.new)
-    )
+    learner_id = drill.learner.pk
+    settings = drill.settings
+    params = [learner_id, day_start, settings.reviews_per_day]
+    params += [learner_id, *sections, at(now)]
+    params += [learner_id, day_start, settings.new_per_day, learner_id, *sections]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_next_sql(connection.alias, len(drill.section_ids)), params)
         row = cursor.fetchone()
     if row is None:
         return None

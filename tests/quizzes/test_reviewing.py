@@ -222,43 +222,36 @@ def test_the_queue_and_summary_are_what_the_orm_counts(sections, chosen):
 
 def test_the_next_card_is_the_one_next_card_picks(sections):
     learner = learner_with(sections)
-    DrillSettings.objects.filter(learner=learner).update(new_per_day=20)
     now = timezone.now()
     cards = list(ReviewCard.objects.filter(learner=learner).order_by("pk"))
+    # Today so far: one review, of a card new today.
     drill = submit(learner, cards[5], now=now - timedelta(minutes=1)).drill
-    drill.settings.new_per_day = 20
-    ReviewCard.objects.filter(pk__in=[cards[1].pk, cards[2].pk]).update(
+    reviewed = ReviewCard.objects.filter(pk__in=[cards[1].pk, cards[2].pk])
+    reviewed.update(
         last_review=now - timedelta(days=5), stability=2.0, difficulty=5.0, state=2
     )
     # Two cards due at the same time: the less stable one first.
-    ReviewCard.objects.filter(pk=cards[1].pk).update(due=now - timedelta(days=1))
-    ReviewCard.objects.filter(pk=cards[2].pk).update(
-        due=now - timedelta(days=1), stability=1.0
-    )
-    seen = []
-    for counts in (
-        drills.QueueCounts(due=2, due_total=2, new=5),
-        drills.QueueCounts(due=0, due_total=2, new=5),  # the cap: new cards only
-        drills.QueueCounts(due=1, due_total=1, new=0),
-        drills.QueueCounts(due=0, due_total=0, new=0),
-    ):
-        ours = reviewing.next_card(drill=drill, counts=counts, now=now)
+    reviewed.update(due=now - timedelta(days=1))
+    ReviewCard.objects.filter(pk=cards[2].pk).update(stability=1.0)
+    settings = drill.settings
+
+    def pick(reviews_per_day: int, new_per_day: int) -> int | None:
+        settings.reviews_per_day, settings.new_per_day = reviews_per_day, new_per_day
+        ours = reviewing.next_card(drill=drill, now=now)
         theirs = drills.next_card(
             learner=learner,
-            settings=drill.settings,
+            settings=settings,
             section_ids=drill.section_ids,
             now=now,
-            counts=counts,
         )
         assert ours == theirs
-        seen.append(ours.pk if ours else None)
-    assert seen == [cards[2].pk, cards[0].pk, cards[2].pk, None]
-    # Counts a little old (no card due in fact): the new cards are next, as next_card's.
-    ReviewCard.objects.filter(pk__in=[cards[1].pk, cards[2].pk]).update(
-        due=now + timedelta(days=1)
-    )
-    old = drills.QueueCounts(due=1, due_total=1, new=2)
-    assert reviewing.next_card(drill=drill, counts=old, now=now) == cards[0]
+        return ours.pk if ours else None
+
+    # Due first, whatever the new cards' cap; none once today's reviews reach theirs.
+    assert [pick(7, 3), pick(7, 1), pick(1, 3)] == [cards[2].pk, cards[2].pk, None]
+    reviewed.update(due=now + timedelta(days=1))
+    # Nothing due: the first new card, while both caps leave room.
+    assert [pick(7, 3), pick(7, 1), pick(1, 3)] == [cards[0].pk, None, None]
 
 
 def test_the_next_card_comes_with_what_its_front_shows(
@@ -267,9 +260,8 @@ def test_the_next_card_comes_with_what_its_front_shows(
     learner = learner_with(sections)
     now = timezone.now()
     drill = submit(learner, ReviewCard.objects.filter(learner=learner).last()).drill
-    counts = drills.QueueCounts(due=0, due_total=0, new=1)
     with django_assert_num_queries(1):
-        card = reviewing.next_card(drill=drill, counts=counts, now=now)
+        card = reviewing.next_card(drill=drill, now=now)
         front = (card.section.number, card.section.title, card.flashcard.front_html)
         assert (card.flashcard.back_html, card.flashcard.hint, card.question) == (
             card.flashcard.back_html,
@@ -288,12 +280,12 @@ def test_the_next_card_comes_with_what_its_front_shows(
     )
     for queries in (3, 1):  # the card, then the question and its choices; then cached
         with django_assert_num_queries(queries):
-            card = reviewing.next_card(drill=drill, counts=counts, now=now)
+            card = reviewing.next_card(drill=drill, now=now)
             assert [c.text for c in card.question.choices.all()] == ["Right", "Wrong"]
             assert card.question.prompt_html
     # An edit of a choice bumps the section's version: the next showing has it.
     ChoiceFactory(question=card.question, position=2, text="Also wrong")
-    card = reviewing.next_card(drill=drill, counts=counts, now=now)
+    card = reviewing.next_card(drill=drill, now=now)
     assert [c.text for c in card.question.choices.all()][-1] == "Also wrong"
 
 
@@ -422,10 +414,10 @@ def test_an_htmx_review_shows_what_the_page_would_in_few_statements(
     for following in ("Show answer", "All done for now"):
         # The session row; SAVEPOINT (BEGIN outside tests); the learner, settings and
         # sections read with the card's lock; the log, the card, the day's activity
-        # (one statement on PostgreSQL); RELEASE; the queue and the summary; the next
-        # card, if there is one.
+        # (one statement on PostgreSQL); RELEASE; the next card; only when there is
+        # none, the queue and the summary.
         writes = 1 if connection.vendor == "postgresql" else 3
-        with django_assert_num_queries(6 + writes - (following != "Show answer")):
+        with django_assert_num_queries(5 + writes + (following != "Show answer")):
             response = client.post(
                 reverse("drill:review"),
                 {"token": page_token(html), "rating": "3"},
