@@ -24,7 +24,7 @@ from courses.learners import learner_for_request, learner_get_or_create
 from courses.models import Learner
 from lessons.models import Flashcard, MemoryAid, Section
 from lessons.queries import visible_section
-from quizzes import drills, export, reviewing, scheduling
+from quizzes import drill_card, drills, export, reviewing, scheduling
 from quizzes.attempts import option_orders
 from quizzes.context_processors import badge_forget, badge_store
 from quizzes.forms import AnswerInvalid, AnswerTampered, read_response
@@ -505,6 +505,8 @@ def _card_after_review(
         # a page next shows it, rather than on every review (htmx swaps only the card).
         badge_forget(request)
         context.update(_show(following, drill.settings, now))
+        if following.flashcard_id and "aids" not in context:
+            return HttpResponse(drill_card.flashcard_front(following, context["token"]))
     return render(request, template, context)
 
 
