@@ -1,10 +1,11 @@
-"""A flashcard's front in the drill card fragment, rendered from plain values.
+"""A flashcard in the drill card fragment, rendered from plain values.
 
-After most reviews htmx swaps in the next flashcard's front, and the template engine
-was the largest cost of that response after its SQL. The front shows the same for
-every learner and every showing except its token, so, as the section page's holes are
+After most reviews htmx swaps in the next flashcard's front, and "Show answer" swaps
+in its back; the template engine was the largest cost of those responses after their
+SQL. A face shows the same for every learner and every showing except its token (and
+the back its rating intervals and CSRF token), so, as the section page's holes are
 (lessons/page_holes.py), it is rendered from a tuple of exactly what it shows and kept
-per process, with a placeholder for the token. The partial sees those values and
+per process, with placeholders for the tokens. The partial sees those values and
 nothing else: a value missing from the tuple renders empty, which the tests comparing
 it with the plain render catch.
 """
@@ -30,29 +31,66 @@ class SectionRef(NamedTuple):
     title: str
 
 
-class Front(NamedTuple):
+class Faces(NamedTuple):
     front_html: str
+    back_html: str
     hint: str
 
 
 class Card(NamedTuple):
-    """``card`` as the front of a flashcard uses it."""
+    """``card`` as a flashcard's faces use it."""
 
     section: SectionRef
-    flashcard: Front
+    flashcard: Faces
     question: None = None
+
+
+class Rating(NamedTuple):
+    """One rating button, as ``drill_views._rating_buttons`` gives it."""
+
+    value: int
+    label: str
+    interval: str
+    suggested: bool
+
+
+def _card(card: ReviewCard) -> Card:
+    section, flashcard = card.section, card.flashcard
+    return Card(
+        SectionRef(section.number, section.title),
+        Faces(flashcard.front_html, flashcard.back_html, flashcard.hint),
+    )
 
 
 def flashcard_front(card: ReviewCard, token: str) -> str:
     """The card fragment showing ``card``'s front (a flashcard) for its showing
     ``token``, as ``drill_views._render`` would show it without memory aids."""
-    section, flashcard = card.section, card.flashcard
-    values = Card(
-        SectionRef(section.number, section.title),
-        Front(flashcard.front_html, flashcard.hint),
-    )
     text = page_holes.render(
-        TEMPLATE, csrf_token="", card=values, show_answer=False, token=TOKEN_PLACEHOLDER
+        TEMPLATE,
+        csrf_token="",
+        card=_card(card),
+        show_answer=False,
+        token=TOKEN_PLACEHOLDER,
     )
-    # What ``{{ token|urlencode }}`` prints.
+    # The front has the token in its link only: what ``{{ token|urlencode }}`` prints.
     return text.replace(TOKEN_PLACEHOLDER, escape(urlencode(token)))
+
+
+def flashcard_back(
+    card: ReviewCard, token: str, *, ratings: list[dict], csrf_token: str
+) -> str:
+    """The card fragment showing ``card``'s back (a flashcard) with its rating buttons
+    for its showing ``token``, as ``drill_views._render`` would show it."""
+    text = page_holes.render(
+        TEMPLATE,
+        csrf_token=csrf_token,
+        card=_card(card),
+        show_answer=True,
+        token=TOKEN_PLACEHOLDER,
+        ratings=tuple(
+            Rating(r["value"], str(r["label"]), r["interval"], r["suggested"])
+            for r in ratings
+        ),
+    )
+    # The back has the token in its form's field only: what ``{{ token }}`` prints.
+    return text.replace(TOKEN_PLACEHOLDER, escape(token))

@@ -11,6 +11,7 @@ import random
 from dataclasses import dataclass, field
 
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -306,6 +307,12 @@ def _answer_fragment(
     now = timezone.now()
     request.session.setdefault(SESSION_KEY, now.isoformat())
     context = _show(card, settings, now, answer=True, token=token, payload=payload)
+    if card.flashcard_id:
+        return HttpResponse(
+            drill_card.flashcard_back(
+                card, token, ratings=context["ratings"], csrf_token=get_token(request)
+            )
+        )
     return render(request, template, context)
 
 

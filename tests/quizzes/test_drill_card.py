@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
+from django.utils import timezone
 
 from courses.models import Learner
 from lessons import page_holes
-from quizzes import drill_card, drills
+from quizzes import drill_card, drill_views, drills
 from quizzes.models import ReviewCard
 from tests.lessons.factories import FlashcardFactory, SectionFactory
 
@@ -66,3 +67,25 @@ def test_each_showing_gets_its_own_token_from_one_kept_text():
     other = drill_card.flashcard_front(second, "one")
     assert second.flashcard.front_html in other
     assert first.flashcard.front_html not in other
+
+
+def test_the_back_is_the_plain_render_byte_for_byte():
+    section = SectionFactory(title="Tokens & <tags>")
+    flashcard = FlashcardFactory(
+        section=section, front="Front & *more*", back="Back <with> **bold**"
+    )
+    (card,) = cards_of(flashcard)
+    settings = drills.settings_or_defaults(card.learner)
+    ratings = drill_views._rating_buttons(card, settings, timezone.now())
+    got = drill_card.flashcard_back(card, TOKEN, ratings=ratings, csrf_token="CSRF1")
+    context = {"card": card, "show_answer": True, "token": TOKEN, "ratings": ratings}
+    expected = render_to_string(drill_card.TEMPLATE, {**context, "csrf_token": "CSRF1"})
+    assert got == expected
+    assert f'name="token" value="{TOKEN}"' in got
+    assert 'name="csrfmiddlewaretoken" value="CSRF1"' in got
+    assert [f'id="interval-{r["value"]}">{r["interval"]}<' in got for r in ratings] == [
+        True
+    ] * 4
+    # Another showing, another CSRF token: the same kept text, filled in afresh.
+    again = drill_card.flashcard_back(card, "other", ratings=ratings, csrf_token="C2")
+    assert again == got.replace(TOKEN, "other").replace("CSRF1", "C2")
