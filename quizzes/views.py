@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import get_template
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -13,6 +12,7 @@ from config.http import HtmxHttpRequest, fragment_template
 from courses.learners import SESSION_KEY as LEARNER_SESSION_KEY
 from courses.learners import learner_for_request, learner_get_or_create
 from quizzes import answering, attempts, queries
+from quizzes.checked_render import checked_html
 from quizzes.forms import AnswerInvalid, AnswerTampered, read_response
 from quizzes.grading import grade
 from quizzes.models import Attempt, AttemptQuestion, Quiz
@@ -193,20 +193,16 @@ def check(request: HtmxHttpRequest, course_slug: str, number: str) -> HttpRespon
         return reswap(retarget(page, "#question-panel"), "outerHTML")
     if not _swaps_fragments(request):
         return redirect(_quiz_url_for(course_slug, number, item.position + 1))
-    item.number = item.position + 1
-    item.answer = answer
-    context = {
-        "item": item,
-        "result": result,
-        "answer": answer,
-        "entry": item,
-        "position": item.number,
+    html = checked_html(
+        result=result,
+        kind=item.question.kind,
+        hints_used=answer.hints_used,
+        number=item.position + 1,
+        is_correct=answer.is_correct,
         # Counted when read: one more unless this question was answered then already.
-        "answered": target.answered + (not target.already_answered),
-        "total": target.total,
-        "oob": True,
-    }
-    html = get_template(f"{QUIZ_TEMPLATE}#question-checked").render(context)
+        answered=target.answered + (not target.already_answered),
+        total=target.total,
+    )
     # The answer area, whatever the form targeted (a page from before this response's
     # shape targeted the whole panel).
     return reswap(retarget(HttpResponse(html), "#question-answer"), "innerHTML")
