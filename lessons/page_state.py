@@ -99,6 +99,12 @@ class SectionPageState:
         ref.quiz_pk = quiz_pk
         return ref
 
+    @property
+    def summary_level(self) -> str | None:
+        """The learner's summary level; None when they have no learner yet."""
+        learner_pk, summary_level = self.row[8:10]
+        return None if learner_pk is None else summary_level
+
     @cached_property
     def learner(self) -> Learner | None:
         """pk and summary_level; None when they have none yet."""

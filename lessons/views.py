@@ -61,16 +61,22 @@ def section_detail(
         user=request.user,
         learner_id=request.session.get(LEARNER_SESSION_KEY),
     )
-    learner = state.learner or learner_get_or_create(request)
+    # The stored level alone serves a cached fragment: no Learner is made for it.
+    stored = state.summary_level
+    learner = None if stored is not None else learner_get_or_create(request)
+    if learner is not None:
+        stored = learner.summary_level
     requested = request.GET.get("level")
-    level = study.summary_level(requested, learner.summary_level)
-    if requested == level:
+    level = study.summary_level(requested, stored)
+    if requested == level and level != stored:
+        learner = learner or state.learner
         learner_set_summary_level(learner=learner, level=level)
     template, dialogue_number = _template(request)
     shell_key = _shell_key(request, template, state, level)
     shell = page_shell.get(shell_key) if shell_key is not None else None
     if shell is not None and not shell.holes:  # the summary fragment: no one's own
         return HttpResponse(shell.fill({}))
+    learner = learner or state.learner
     ref, progress = state.ref, state.progress
     if template == TEMPLATE:  # opening the page is a visit; swapping a fragment is not
         progress, first_visit = progress_visit_update(

@@ -163,7 +163,7 @@ def test_the_summary_fragment_is_stored_once_per_level_and_version(
     assert "<em>changed</em>" in changed
 
 
-def test_the_summary_fragment_from_its_shell_reads_only_the_learner(
+def test_the_summary_fragment_from_its_shell_makes_no_model_instance(
     client, section, htmx_headers, monkeypatch
 ):
     url = section.get_absolute_url()
@@ -180,8 +180,14 @@ def test_the_summary_fragment_from_its_shell_reads_only_the_learner(
     )
     response = client.get(url, {"level": "medium"}, headers=headers)
     assert "<strong>medium</strong>" in response.content.decode()
-    # The section, progress and score are never made: the fragment shows none of them.
-    assert made == ["Learner"]
+    # The section, learner, progress and score are never made: the fragment shows none
+    # of them, and the learner's stored level is read from the row.
+    assert made == []
+    # Another level is the learner's from now on (their instance made to save it).
+    client.get(url, {"level": "detailed"}, headers=headers)
+    assert "Learner" in made
+    assert Learner.objects.get().summary_level == "detailed"
+    assert "<strong>detailed</strong>" in client.get(url).content.decode()
 
 
 def test_a_shell_is_kept_by_the_process_until_its_section_changes(
