@@ -508,8 +508,8 @@ def _card_after_review(
         badge_store(request, counts)
         context.update(card=None, summary=summary)
     else:
-        # The navigation's count is one less, or the cap's: it is counted afresh when
-        # a page next shows it, rather than on every review (htmx swaps only the card).
+        # This review changed the navigation's count: it is counted afresh by the next
+        # page that shows it, not on every review (htmx swaps only the card).
         badge_forget(request)
         context.update(_show(following, drill.settings, now))
         if following.flashcard_id and "aids" not in context:
