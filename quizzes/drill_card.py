@@ -1,9 +1,10 @@
-"""A flashcard in the drill card fragment, rendered from plain values.
+"""A drill card's face in the card fragment, rendered from plain values.
 
-After most reviews htmx swaps in the next flashcard's front, and "Show answer" swaps
-in its back; the template engine was the largest cost of those responses after their
-SQL. A face shows the same for every learner and every showing except its token (and
-the back its rating intervals and CSRF token), so, as the section page's holes are
+After a review htmx swaps in the next card's front (a flashcard's, or a question with
+its answer form), and "Show answer" swaps in a flashcard's back; the template engine
+was the largest cost of those responses after their SQL. A face shows the same for
+every learner and every showing except its tokens (a question its options' shuffled
+order, the back its rating intervals), so, as the section page's holes are
 (lessons/page_holes.py), it is rendered from a tuple of exactly what it shows and kept
 per process, with placeholders for the tokens. The partial sees those values and
 nothing else: a value missing from the tuple renders empty, which the tests comparing
@@ -54,6 +55,35 @@ class Rating(NamedTuple):
     suggested: bool
 
 
+class Question(NamedTuple):
+    """``card.question`` (and ``item.question``) as a question's front uses it."""
+
+    kind: str
+    prompt_html: str
+    hints: tuple[str, ...]
+
+
+class QuestionCard(NamedTuple):
+    section: SectionRef
+    question: Question
+    flashcard: None = None
+
+
+class Item(NamedTuple):
+    """``item``: the showing, as its hint form reads it."""
+
+    question: Question
+    hints_shown: int
+
+
+class Option(NamedTuple):
+    """A choice as the answer fields show it (``options`` and ``match_options``)."""
+
+    pk: int
+    text_html: str
+    match: str
+
+
 def _card(card: ReviewCard) -> Card:
     section, flashcard = card.section, card.flashcard
     return Card(
@@ -93,4 +123,30 @@ def flashcard_back(
         ),
     )
     # The back has the token in its form's field only: what ``{{ token }}`` prints.
+    return text.replace(TOKEN_PLACEHOLDER, escape(token))
+
+
+def question_front(
+    card: ReviewCard, token: str, *, shown: dict, csrf_token: str
+) -> str:
+    """The card fragment showing ``card``'s question with its answer form, for the
+    showing ``token`` whose context ``drill_views._show`` made (``shown``: the item,
+    its options in their shuffled order, the hints shown), as ``drill_views._render``
+    would show it."""
+    section, question = card.section, card.question
+    face = Question(question.kind, question.prompt_html, tuple(question.hints))
+    text = page_holes.render(
+        TEMPLATE,
+        csrf_token=csrf_token,
+        card=QuestionCard(SectionRef(section.number, section.title), face),
+        show_answer=False,
+        token=TOKEN_PLACEHOLDER,
+        item=Item(face, shown["item"].hints_shown),
+        options=tuple(Option(c.pk, c.text_html, c.match) for c in shown["options"]),
+        match_options=tuple(
+            Option(c.pk, c.text_html, c.match) for c in shown["match_options"]
+        ),
+        hints=tuple(shown["hints"]),
+    )
+    # A question has the token in its forms' fields only: what ``{{ token }}`` prints.
     return text.replace(TOKEN_PLACEHOLDER, escape(token))

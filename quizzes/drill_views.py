@@ -512,8 +512,15 @@ def _card_after_review(
         # page that shows it, not on every review (htmx swaps only the card).
         badge_forget(request)
         context.update(_show(following, drill.settings, now))
-        if following.flashcard_id and "aids" not in context:
-            return HttpResponse(drill_card.flashcard_front(following, context["token"]))
+        if "aids" not in context:
+            token = context["token"]
+            if following.flashcard_id:
+                return HttpResponse(drill_card.flashcard_front(following, token))
+            return HttpResponse(
+                drill_card.question_front(
+                    following, token, shown=context, csrf_token=get_token(request)
+                )
+            )
     return render(request, template, context)
 
 

@@ -10,8 +10,10 @@ from django.utils import timezone
 from courses.models import Learner
 from lessons import page_holes
 from quizzes import drill_card, drill_views, drills
-from quizzes.models import ReviewCard
+from quizzes.models import Question, ReviewCard
 from tests.lessons.factories import FlashcardFactory, SectionFactory
+from tests.quizzes.factories import QuizFactory
+from tests.quizzes.test_views import question_of_every_kind
 
 pytestmark = pytest.mark.django_db
 
@@ -89,3 +91,26 @@ def test_the_back_is_the_plain_render_byte_for_byte():
     # Another showing, another CSRF token: the same kept text, filled in afresh.
     again = drill_card.flashcard_back(card, "other", ratings=ratings, csrf_token="C2")
     assert again == got.replace(TOKEN, "other").replace("CSRF1", "C2")
+
+
+def test_a_questions_front_is_the_plain_render_for_every_kind():
+    quiz = QuizFactory(section=SectionFactory(title="Q & <A>"))
+    questions = question_of_every_kind(quiz)
+    Question.objects.filter(quiz=quiz).update(hints=["A <first> hint", "Another"])
+    learner = Learner.objects.create()
+    drills.cards_ensure(learner=learner, section_ids=[quiz.section_id])
+    settings = drills.settings_or_defaults(learner)
+    cards = ReviewCard.objects.filter(learner=learner).select_related(
+        *drills.CARD_DISPLAY
+    )
+    assert {card.question.kind for card in cards} == set(questions)
+    for card in cards:
+        for _showing in range(3):  # shuffled afresh each time, and kept texts reused
+            shown = drill_views._show(card, settings, timezone.now())
+            token = shown["token"]
+            got = drill_card.question_front(card, token, shown=shown, csrf_token="C1")
+            context = {**shown, "has_sections": True, "csrf_token": "C1"}
+            assert got == render_to_string(drill_card.TEMPLATE, context), card.question
+            assert got.count(f'name="token" value="{token}"') == 2  # check and hint
+            assert "Hint 1 of 2" not in got
+            assert "A &lt;first&gt; hint" not in got  # none shown yet
