@@ -17,6 +17,14 @@ from courses.models import Learner, SectionProgress
 VISIT_INTERVAL = timedelta(minutes=1)
 
 
+def visit_due(last_opened_at: datetime | None, now: datetime) -> bool:
+    """Whether opening the section at ``now`` is a visit to record, given when the one
+    last recorded was (None: never)."""
+    if last_opened_at is None:
+        return True
+    return now - last_opened_at >= VISIT_INTERVAL or last_opened_at.date() != now.date()
+
+
 def progress_record_visit(
     *, learner: Learner, section, now: datetime | None = None
 ) -> tuple[SectionProgress, bool]:
@@ -43,7 +51,7 @@ def progress_visit_update(
     now = now or timezone.now()
     if progress is not None:
         last = progress.last_opened_at
-        if now - last < VISIT_INTERVAL and last.date() == now.date():
+        if not visit_due(last, now):
             return progress, False
         with transaction.atomic():
             activity_record(learner_id=learner.pk, on=now.date())

@@ -12,6 +12,7 @@ templates use as usual. Only what the page reads is loaded; other fields are def
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cached_property
 
 from django.db import connection
@@ -19,8 +20,9 @@ from django.http import Http404
 
 from config.raw_rows import aware, load_only
 from courses.models import Course, Learner, SectionProgress
+from lessons import page_holes
 from lessons.models import Section
-from quizzes.models import Attempt, Quiz
+from quizzes.models import Attempt, Quiz, score_percent
 
 # The best attempt is the finished full attempt (not a retry of missed questions) with
 # the highest share right: what quizzes.queries.best_attempts picks, as SQL.
@@ -135,6 +137,36 @@ class SectionPageState:
             last_opened_at=aware(last_opened),
             done_at=aware(done_at),
         )
+
+    # The holes' plain values (lessons/page_holes.py), read from the row without the
+    # model instances: a page served from its shell needs only these.
+
+    @property
+    def last_opened_at(self) -> datetime | None:
+        """When the learner's visit was last recorded; None: never."""
+        return aware(self.row[12]) if self.row[10] is not None else None
+
+    @property
+    def hole_ref(self) -> page_holes.SectionRef:
+        return page_holes.SectionRef(
+            self.section_id, self.number, page_holes.CourseRef(self.course_slug)
+        )
+
+    @property
+    def hole_progress(self) -> page_holes.Progress | None:
+        if self.row[10] is None:
+            return None
+        done_at = aware(self.row[13])
+        return page_holes.Progress(done_at is not None, done_at)
+
+    @property
+    def hole_score(self) -> page_holes.Score | None:
+        """The best attempt's percent and whether it passed (``Attempt.passed``)."""
+        pass_mark, (attempt_pk, score, total) = self.row[7], self.row[14:17]
+        if attempt_pk is None:
+            return None
+        percent = score_percent(score, total)
+        return page_holes.Score(percent, percent is not None and percent >= pass_mark)
 
     @cached_property
     def best_attempt(self) -> Attempt | None:

@@ -8,6 +8,7 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -15,7 +16,7 @@ from django.views.decorators.vary import vary_on_headers
 from config.http import HtmxHttpRequest, fragment_template
 from courses.learners import SESSION_KEY as LEARNER_SESSION_KEY
 from courses.learners import learner_get_or_create, learner_set_summary_level
-from courses.progress import progress_set_done, progress_visit_update
+from courses.progress import progress_set_done, progress_visit_update, visit_due
 from lessons import cache as section_cache
 from lessons import page_holes, page_shell, queries, study
 from lessons.glossary import glossary_index
@@ -76,9 +77,15 @@ def section_detail(
     shell = page_shell.get(shell_key) if shell_key is not None else None
     if shell is not None and not shell.holes:  # the summary fragment: no one's own
         return HttpResponse(shell.fill({}))
+    # Opening the page is a visit; swapping a fragment is not.
+    visit = template == TEMPLATE and visit_due(state.last_opened_at, timezone.now())
+    if shell is not None and not visit:
+        # The plain page, its visit recorded a moment ago: the holes from the row alone.
+        holes = _holes(request, state.hole_ref, state.hole_progress, state.hole_score)
+        return HttpResponse(shell.fill(holes))
     learner = learner or state.learner
     ref, progress = state.ref, state.progress
-    if template == TEMPLATE:  # opening the page is a visit; swapping a fragment is not
+    if visit:
         progress, first_visit = progress_visit_update(
             learner=learner, section=ref, progress=progress
         )
@@ -87,9 +94,11 @@ def section_detail(
             # and the navigation's count of them is made afresh.
             cards_ensure(learner=learner, section_ids=[ref.pk])
             badge_forget(request)
-    own = {"ref": ref, "progress": progress, "best_attempt": state.best_attempt}
     if shell is not None:
-        return HttpResponse(shell.fill(_holes(request, own)))
+        done = page_holes.Progress(progress.is_done, progress.done_at)
+        holes = _holes(request, state.hole_ref, done, state.hole_score)
+        return HttpResponse(shell.fill(holes))
+    own = {"ref": ref, "progress": progress, "best_attempt": state.best_attempt}
 
     section = SimpleLazyObject(
         lambda: queries.section_page(
@@ -169,17 +178,17 @@ def _shell_key(
     return None
 
 
-def _holes(request: HtmxHttpRequest, own: dict) -> dict[str, Callable[[], str]]:
+def _holes(
+    request: HtmxHttpRequest,
+    section: page_holes.SectionRef,
+    progress: page_holes.Progress | None,
+    score: page_holes.Score | None,
+) -> dict[str, Callable[[], str]]:
     """How to render each of the section page's holes for this request: each is a
     partial given only the plain values it shows (lessons/page_holes.py), so that
     visitors who see the same share its text. Nothing is computed for a shell without
     holes (the summary fragment)."""
     token = cache(lambda: get_token(request))  # one masked token for every hole
-    ref, progress, best = own["ref"], own["progress"], own["best_attempt"]
-    section = page_holes.SectionRef(
-        ref.pk, ref.number, page_holes.CourseRef(ref.course.slug)
-    )
-    score = page_holes.Score(best.percent, best.passed) if best else None
 
     def badge() -> str:
         counts = drill_badge(request)["drill_badge"]
@@ -214,9 +223,7 @@ def _holes(request: HtmxHttpRequest, own: dict) -> dict[str, Callable[[], str]]:
             f"{TEMPLATE}#mark-done-form",
             csrf_token=token(),
             ref=section,
-            progress=page_holes.Progress(progress.is_done, progress.done_at)
-            if progress
-            else None,
+            progress=progress,
             best_attempt=score,
         )
 

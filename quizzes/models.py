@@ -125,6 +125,13 @@ class Choice(MarkdownModel):
         return self.text[:80]
 
 
+def score_percent(score: int | None, total: int | None) -> int | None:
+    """An attempt's share right, in whole percent (None: not finished, or no questions)."""
+    if score is None or not total:
+        return None
+    return round(100 * score / total)
+
+
 class Attempt(models.Model):
     """One go at a quiz by a learner; open until finished, then scored once."""
 
@@ -179,9 +186,7 @@ class Attempt(models.Model):
 
     @property
     def percent(self) -> int | None:
-        if self.score is None or not self.total:
-            return None
-        return round(100 * self.score / self.total)
+        return score_percent(self.score, self.total)
 
     @property
     def passed(self) -> bool:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from courses.models import Learner, SectionProgress
-from courses.progress import continue_with, progress_set_done
+from courses.progress import continue_with, progress_set_done, visit_due
 from tests.courses.factories import ChapterFactory
 from tests.lessons.factories import SectionFactory
 
@@ -169,3 +169,13 @@ def test_outline_shows_drill_cards_due_per_section(client, chapter_sections):
     html = client.get(section.course.get_absolute_url()).content.decode()
     assert html.count("cards due</a>") == 1
     assert '<a class="badge" href="/drill/">2 cards due</a>' in html
+
+
+def test_a_visit_is_due_when_none_was_recorded_this_minute_of_this_day():
+    noon = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0)
+    assert visit_due(None, noon)
+    assert not visit_due(noon, noon + timedelta(seconds=59))
+    assert visit_due(noon, noon + timedelta(minutes=1))
+    # Across midnight it is a new day's visit, however close.
+    late = noon.replace(hour=23, minute=59, second=50)
+    assert visit_due(late, late + timedelta(seconds=15))

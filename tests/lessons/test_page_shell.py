@@ -190,6 +190,23 @@ def test_the_summary_fragment_from_its_shell_makes_no_model_instance(
     assert "<strong>detailed</strong>" in client.get(url).content.decode()
 
 
+def test_a_reload_from_its_shell_makes_no_model_instance(client, section, monkeypatch):
+    page(client, section)  # the visit, recorded: its model instances made to write it
+    made = []
+    real_load = page_state.load_only
+    monkeypatch.setattr(
+        page_state,
+        "load_only",
+        lambda model, alias, **values: (
+            made.append(model.__name__) or real_load(model, alias, **values)
+        ),
+    )
+    html = page(client, section)
+    assert 'name="done" value="true"' in html  # the mark-done hole, from the row
+    # Within a minute of the visit nothing is written, and the holes need no instance.
+    assert made == []
+
+
 def test_a_shell_is_kept_by_the_process_until_its_section_changes(
     client, section, monkeypatch
 ):
