@@ -22,7 +22,7 @@ from config.raw_rows import aware, load_only
 from courses.models import Course, Learner, SectionProgress
 from lessons import page_holes
 from lessons.models import Section
-from quizzes.models import Attempt, Quiz, score_percent
+from quizzes.models import Attempt, Quiz, score_passed, score_percent
 
 # The best attempt is the finished full attempt (not a retry of missed questions) with
 # the highest share right: what quizzes.queries.best_attempts picks, as SQL.
@@ -166,7 +166,7 @@ class SectionPageState:
         if attempt_pk is None:
             return None
         percent = score_percent(score, total)
-        return page_holes.Score(percent, percent is not None and percent >= pass_mark)
+        return page_holes.Score(percent, score_passed(percent, pass_mark))
 
     @cached_property
     def best_attempt(self) -> Attempt | None:

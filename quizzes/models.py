@@ -132,6 +132,11 @@ def score_percent(score: int | None, total: int | None) -> int | None:
     return round(100 * score / total)
 
 
+def score_passed(percent: int | None, pass_mark: int) -> bool:
+    """Whether a finished attempt's share right reached the quiz's pass mark."""
+    return percent is not None and percent >= pass_mark
+
+
 class Attempt(models.Model):
     """One go at a quiz by a learner; open until finished, then scored once."""
 
@@ -191,8 +196,7 @@ class Attempt(models.Model):
     @property
     def passed(self) -> bool:
         """Whether a finished attempt reached the quiz's pass mark (load ``quiz`` with it)."""
-        percent = self.percent
-        return percent is not None and percent >= self.quiz.pass_mark
+        return score_passed(self.percent, self.quiz.pass_mark)
 
     @property
     def duration(self):

@@ -163,21 +163,28 @@ def test_the_summary_fragment_is_stored_once_per_level_and_version(
     assert "<em>changed</em>" in changed
 
 
-def test_the_summary_fragment_from_its_shell_makes_no_model_instance(
-    client, section, htmx_headers, monkeypatch
-):
-    url = section.get_absolute_url()
-    headers = htmx_headers("summary-panel")
-    client.get(url, {"level": "medium"}, headers=headers)
-    made = []
+@pytest.fixture
+def made(monkeypatch) -> list[str]:
+    """The names of the models whose instances the section's state makes from here on."""
+    names: list[str] = []
     real_load = page_state.load_only
     monkeypatch.setattr(
         page_state,
         "load_only",
         lambda model, alias, **values: (
-            made.append(model.__name__) or real_load(model, alias, **values)
+            names.append(model.__name__) or real_load(model, alias, **values)
         ),
     )
+    return names
+
+
+def test_the_summary_fragment_from_its_shell_makes_no_model_instance(
+    client, section, htmx_headers, made
+):
+    url = section.get_absolute_url()
+    headers = htmx_headers("summary-panel")
+    client.get(url, {"level": "medium"}, headers=headers)
+    made.clear()
     response = client.get(url, {"level": "medium"}, headers=headers)
     assert "<strong>medium</strong>" in response.content.decode()
     # The section, learner, progress and score are never made: the fragment shows none
@@ -190,17 +197,10 @@ def test_the_summary_fragment_from_its_shell_makes_no_model_instance(
     assert "<strong>detailed</strong>" in client.get(url).content.decode()
 
 
-def test_a_reload_from_its_shell_makes_no_model_instance(client, section, monkeypatch):
+def test_a_reload_from_its_shell_makes_no_model_instance(client, section, made):
     page(client, section)  # the visit, recorded: its model instances made to write it
-    made = []
-    real_load = page_state.load_only
-    monkeypatch.setattr(
-        page_state,
-        "load_only",
-        lambda model, alias, **values: (
-            made.append(model.__name__) or real_load(model, alias, **values)
-        ),
-    )
+    assert made
+    made.clear()
     html = page(client, section)
     assert 'name="done" value="true"' in html  # the mark-done hole, from the row
     # Within a minute of the visit nothing is written, and the holes need no instance.
